@@ -1,0 +1,1221 @@
+"""Read analysts' data files, map them to the canonical long table, and check them.
+
+The pipeline, for each data source (a file and its mapping in the project file):
+
+1. **read** the file into one table per sheet, remembering each row's number in the file
+   (CSV: the header is row 1; XLSX: the spreadsheet's own row numbers; Parquet: record numbers);
+2. **map** it: filter rows, melt wide tables, rename columns, add constants, compute columns, clean the
+   numbers (:mod:`perfwatch.values`) and parse the periods (:mod:`perfwatch.periods`), sum duplicates
+   when asked;
+
+and then, over all sources together, **check** the data against the framework, collecting every problem as
+a :class:`~perfwatch.errors.Finding` located at `file:row`. Everything per row is vectorised; Python loops
+run over distinct values (ids, periods), over indicators, or over the findings themselves.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from perfwatch.errors import Finding, errors_only, promote_warnings
+from perfwatch.model import Framework
+from perfwatch.periods import (
+    Period,
+    expected_periods,
+    frequency_months,
+    frequency_step,
+    parse_periods,
+    text_column,
+)
+from perfwatch.project import DataSource, parse_expression, source_for_path
+from perfwatch.values import (
+    ERROR,
+    EXCEL_ERRORS,
+    MISSING_REASONS,
+    NOT_AVAILABLE,
+    clean_column,
+    did_you_mean,
+    match_levels,
+    normalise_yes_no,
+)
+
+OBSERVATION_COLUMNS = [
+    "indicator", "area", "period", "period_start", "period_months", "band", "value", "value_text",
+    "numerator", "denominator", "ci_lower", "ci_upper", "missing", "flag", "note", "source", "row",
+]  # fmt: skip
+NUMERIC_COLUMNS = ["value", "numerator", "denominator", "ci_lower", "ci_upper"]
+TEXT_COLUMNS = ["indicator", "area", "band", "flag", "note"]
+KEY_COLUMNS = ["indicator", "area", "period"]
+
+MAX_ROW_FINDINGS = 100
+"""Findings of one kind listed per file before the rest are summarised in one line."""
+
+STALE_GRACE_MONTHS = 3
+PYARROW_MIN_BYTES = 8 * 1024 * 1024
+"""CSVs this big are parsed with pyarrow's multithreaded reader; smaller ones with pandas' C parser."""
+
+_OPERATORS: dict[type, Callable[..., Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+
+
+@dataclass
+class Observations:
+    """The canonical long table (`frame`, columns `OBSERVATION_COLUMNS`) and what was found loading it."""
+
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors_only(self.findings)
+
+    @classmethod
+    def empty(cls) -> Observations:
+        return cls(_empty_frame(), [])
+
+
+@dataclass
+class Table:
+    """One table read from a file: its cells, each row's number in the file, and where it came from."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    file: str
+    source: str
+    sheet: str | None = None
+    header_row: int = 1
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_tables(source: DataSource, text_columns: Iterable[str] = ()) -> tuple[list[Table], list[Finding]]:
+    """The tables in a source's file, or findings saying why it cannot be read.
+
+    `text_columns` are read as text whatever they look like (ids such as `001` or `599` stay as written).
+    """
+    path = Path(source.path)
+    file = _display(path)
+
+    def problem(message: str, code: str = "unreadable-file") -> tuple[list[Table], list[Finding]]:
+        return [], [Finding(file, code=code, message=message)]
+
+    if not path.exists():
+        return problem(
+            "file not found; check the path (relative paths are relative to the project file)",
+            "file-not-found",
+        )
+    if path.is_dir():
+        return problem("this is a folder, not a data file; name a CSV, XLSX or Parquet file inside it")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError as error:
+        return problem(f"cannot read the file: {error.strerror or error}")
+    if not head:
+        return problem("the file is empty", "empty-file")
+    kind = source.file_format
+    zipped, ole, parquet = (
+        head.startswith(b"PK\x03\x04"),
+        head.startswith(b"\xd0\xcf\x11\xe0"),
+        head.startswith(b"PAR1"),
+    )
+    if ole:
+        return problem("this is an old-style Excel .xls workbook; open it in Excel and save it as .xlsx")
+    if kind == "csv" and zipped:
+        return problem("this is an Excel workbook, not CSV text; set `format: xlsx` or give it an .xlsx name")
+    if kind == "csv" and (parquet or b"\x00" in head):
+        return problem("this is a binary file, not CSV text; export the data as CSV or XLSX")
+    if kind == "xlsx" and not zipped:
+        return problem("this is not an Excel .xlsx workbook; set `format: csv` if it is text")
+    if kind == "parquet" and not parquet:
+        return problem("this is not a Parquet file")
+    try:
+        if kind == "xlsx":
+            return _read_xlsx(path, file, source)
+        if kind == "parquet":
+            frame = pd.read_parquet(path)
+            frame.columns = [str(c) for c in frame.columns]
+            return [Table(frame, np.arange(1, len(frame) + 1, dtype="int64"), file, file)], []
+        return _read_csv(path, file, source, set(text_columns))
+    except Exception as error:  # a file that a reader library rejects is the user's problem, not a crash
+        return problem(f"cannot read the file as {kind.upper()}: {type(error).__name__}: {error}")
+
+
+def _decode(raw: bytes, source: DataSource, file: str) -> tuple[str, list[Finding]]:
+    if source.encoding:
+        try:
+            return raw.decode(source.encoding), []
+        except (UnicodeDecodeError, LookupError) as error:
+            raise ValueError(f"cannot decode it as {source.encoding}: {error}") from None
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        warning = Finding(
+            file,
+            line,
+            severity="warning",
+            code="encoding",
+            message="not UTF-8 (first odd byte on this line): read as cp1252, what Excel's 'CSV (Comma "
+            "delimited)' writes on Windows; set `encoding:` on the source to say so, or save as 'CSV UTF-8'",
+        )
+        return raw.decode("cp1252", errors="replace"), [warning]
+
+
+def _sniff_delimiter(text: str, header_row: int) -> str:
+    lines = text.splitlines()
+    header = lines[header_row - 1] if len(lines) >= header_row else ""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 and counts[","] == 0 else ","
+
+
+def _read_csv(
+    path: Path, file: str, source: DataSource, text_columns: set[str]
+) -> tuple[list[Table], list[Finding]]:
+    raw = path.read_bytes()
+    frame = None
+    findings: list[Finding] = []
+    if (
+        source.encoding is None
+        and len(raw) >= PYARROW_MIN_BYTES
+        and b"\n\n" not in raw
+        and b"\n\r\n" not in raw
+    ):
+        body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        head = body[:65536].decode("utf-8", errors="replace")
+        delimiter = source.delimiter or _sniff_delimiter(head, source.header_row)
+        frame = _read_csv_pyarrow(body, delimiter, source.header_row - 1, text_columns)
+    if frame is None:
+        text, findings = _decode(raw, source, file)
+        if not text.strip():
+            return [], [Finding(file, code="empty-file", message="the file has no data (only blank lines)")]
+        delimiter = source.delimiter or _sniff_delimiter(text[:65536], source.header_row)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                skiprows=source.header_row - 1,
+                header=0,
+                dtype=dict.fromkeys(text_columns, "str"),
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                engine="c",
+            )
+        except pd.errors.ParserError as error:
+            return [], [
+                *findings,
+                Finding(file, code="malformed-csv", message=f"cannot parse the CSV: {error}"),
+            ]
+        except pd.errors.EmptyDataError:
+            return [], [*findings, Finding(file, code="empty-file", message="the file has no header row")]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    rows = np.arange(len(frame), dtype="int64") + source.header_row + 1
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    return [Table(frame, rows, file, file, header_row=source.header_row)], findings
+
+
+def _read_csv_pyarrow(body: bytes, delimiter: str, skip: int, text_columns: set[str]) -> pd.DataFrame | None:
+    """Parse UTF-8 CSV bytes with pyarrow; None when pyarrow refuses them (bad UTF-8, ragged rows ...)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(skip_rows=skip),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(text_columns, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    return table.to_pandas(split_blocks=True)
+
+
+def _header_text(cell: Any, index: int) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if hasattr(cell, "isoformat"):
+        return cell.isoformat()[:10]
+    text = str(cell).strip()
+    return text or f"column {_column_letter(index)}"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _read_xlsx(path: Path, file: str, source: DataSource) -> tuple[list[Table], list[Finding]]:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    names = list(workbook.sheet_names)
+    wanted = source.sheet
+    if wanted is None:
+        chosen = names[:1]
+    elif wanted == "all":
+        chosen = names
+    elif isinstance(wanted, int):
+        if wanted > len(names):
+            return [], [
+                Finding(
+                    file,
+                    code="no-sheet",
+                    message=f"there is no sheet {wanted}: the workbook has {len(names)} ({', '.join(names)})",
+                )
+            ]
+        chosen = [names[wanted - 1]]
+    elif wanted in names:
+        chosen = [wanted]
+    else:
+        message = (
+            f"there is no sheet {wanted!r}{did_you_mean(wanted, names)}; the sheets are: {', '.join(names)}"
+        )
+        return [], [Finding(file, code="no-sheet", message=message)]
+    tables, findings = [], []
+    for name in chosen:
+        cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        label = f"{file}[{name}]"
+        if len(cells) < source.header_row:
+            if wanted != "all":
+                findings.append(
+                    Finding(
+                        file,
+                        code="empty-sheet",
+                        message=f"sheet {name!r} has no row {source.header_row} to read a header from",
+                    )
+                )
+            continue
+        header = [_header_text(c, i) for i, c in enumerate(cells[source.header_row - 1])]
+        body = cells[source.header_row :]
+        frame = (
+            pd.DataFrame(body, columns=header, dtype=object)
+            if body
+            else pd.DataFrame(columns=header, dtype=object)
+        )
+        frame = frame.replace("", np.nan).infer_objects()
+        rows = np.arange(len(frame), dtype="int64") + source.header_row + 1
+        keep = ~frame.isna().all(axis=1).to_numpy()
+        frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
+        unnamed = [c for c in frame.columns if c.startswith("column ") and frame[c].isna().all()]
+        frame = frame.drop(columns=unnamed)
+        tables.append(Table(frame, rows, file, label, sheet=name, header_row=source.header_row))
+    return tables, findings
+
+
+# --- mapping ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mapped:
+    """A table in canonical columns, cleaned, with each numeric column's missing reasons."""
+
+    frame: pd.DataFrame
+    findings: list[Finding]
+
+
+def _header_key(name: str) -> str:
+    return " ".join(str(name).split()).lower()
+
+
+def _lookup_column(frame: pd.DataFrame, name: str) -> str | None:
+    if name in frame.columns:
+        return name
+    keys = {_header_key(c): c for c in frame.columns}
+    return keys.get(_header_key(name))
+
+
+def _text_columns_of(source: DataSource) -> set[str]:
+    """Source columns to read as text: the mapped id and label columns, and the filter columns."""
+    named = {source.columns[c] for c in ("indicator", "area", "band", "flag", "note") if c in source.columns}
+    defaults = {c for c in ("indicator", "area", "band", "flag", "note") if c not in source.columns}
+    defaults |= {c.title() for c in defaults} | {c.upper() for c in defaults}
+    return named | defaults | set(source.filter)
+
+
+def _matches(column: pd.Series, wanted: Any) -> np.ndarray:
+    """Rows whose cell equals the wanted value(s); numbers compare as numbers, text ignoring edge spaces."""
+    options = wanted if isinstance(wanted, list) else [wanted]
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = pd.to_numeric(pd.Series(options, dtype=object), errors="coerce").dropna()
+        return column.isin(list(numbers)).to_numpy()
+    texts = []
+    for option in options:
+        if isinstance(option, float) and option.is_integer():
+            option = int(option)
+        texts.append(str(option).strip())
+    as_text = column.astype(object).where(column.notna(), "").map(str).str.strip()
+    as_text = as_text.str.replace(r"\.0$", "", regex=True) if column.dtype.kind == "f" else as_text
+    return as_text.isin(texts).to_numpy()
+
+
+def _evaluate(tree: ast.AST, columns: dict[str, np.ndarray]) -> np.ndarray:
+    if isinstance(tree, ast.Expression):
+        return _evaluate(tree.body, columns)
+    if isinstance(tree, ast.Constant):
+        return np.asarray(float(tree.value))
+    if isinstance(tree, ast.Name):
+        return columns[tree.id]
+    if isinstance(tree, ast.UnaryOp):
+        return _OPERATORS[type(tree.op)](_evaluate(tree.operand, columns))
+    if isinstance(tree, ast.BinOp):
+        return _OPERATORS[type(tree.op)](_evaluate(tree.left, columns), _evaluate(tree.right, columns))
+    raise ValueError(f"unexpected expression part {type(tree).__name__}")
+
+
+def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped:
+    """Turn one read table into canonical columns (values cleaned, periods parsed)."""
+    findings: list[Finding] = []
+    frame = table.frame
+    rows = table.rows
+
+    def mapping_error(message: str) -> _Mapped:
+        where = f"sheet {table.sheet!r}: " if table.sheet else ""
+        findings.append(Finding(table.file, table.header_row, code="mapping", message=where + message))
+        return _Mapped(_empty_stage(), findings)
+
+    def missing_column(name: str, purpose: str) -> _Mapped:
+        return mapping_error(
+            f"there is no column {name!r} (named in {purpose}){did_you_mean(name, [str(c) for c in frame.columns])}; "
+            f"the columns are: {', '.join(map(str, frame.columns))}"
+        )
+
+    used: set[str] = set()
+    if source.filter:
+        keep = np.ones(len(frame), dtype=bool)
+        for name, wanted in source.filter.items():
+            column = _lookup_column(frame, name)
+            if column is None:
+                return missing_column(name, "`filter`")
+            used.add(column)
+            keep &= _matches(frame[column], wanted)
+        frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
+
+    resolved: dict[str, str] = {}
+    for canonical, name in source.columns.items():
+        column = _lookup_column(frame, name)
+        if column is None:
+            return missing_column(name, f"`columns.{canonical}`")
+        resolved[canonical] = column
+    expressions: dict[str, tuple[ast.Expression, dict[str, str]]] = {}
+    for canonical, expression in source.compute.items():
+        tree, names = parse_expression(expression)
+        for placeholder, name in names.items():
+            column = _lookup_column(frame, name)
+            if column is None:
+                return missing_column(name, f"`compute.{canonical}`")
+            names[placeholder] = column
+        expressions[canonical] = (tree, names)
+    given = set(resolved) | set(source.constants) | set(expressions)
+    wide_targets = {source.wide.columns_are, source.wide.value} if source.wide else set()
+    if source.sheet_is:
+        given.add(source.sheet_is)
+    for canonical in ["indicator", "area", "period", "band", *NUMERIC_COLUMNS, "flag", "note"]:
+        if canonical not in given and canonical not in wide_targets:
+            column = _lookup_column(frame, canonical)
+            if column is not None:
+                resolved[canonical] = column
+    used |= set(resolved.values()) | {c for _, names in expressions.values() for c in names.values()}
+
+    if source.wide is not None:
+        wide = source.wide
+        if wide.columns == "rest":
+            melt = [c for c in frame.columns if c not in used]
+        else:
+            melt = []
+            for name in wide.columns:
+                column = _lookup_column(frame, name)
+                if column is None:
+                    return missing_column(name, "`wide.columns`")
+                melt.append(column)
+        if not melt:
+            return mapping_error("`wide` has no columns to melt: every column is already mapped")
+        keep_columns = [c for c in frame.columns if c in used]
+        stacked = frame[keep_columns + melt].copy()
+        stacked["__row"] = rows
+        long = stacked.melt(
+            id_vars=[*keep_columns, "__row"], value_vars=melt, var_name="__key", value_name="__cell"
+        )
+        filled = long["__cell"].notna() & (long["__cell"].astype(object).map(str).str.strip() != "")
+        long = long.loc[filled.to_numpy()].reset_index(drop=True)
+        rows = long.pop("__row").to_numpy(dtype="int64")
+        resolved[wide.columns_are] = "__key"
+        resolved[wide.value] = "__cell"
+        frame = long
+
+    size = len(frame)
+    out: dict[str, Any] = {}
+    for canonical in TEXT_COLUMNS + ["period"]:
+        if canonical in resolved:
+            out[canonical] = frame[resolved[canonical]]
+        elif canonical in source.constants:
+            out[canonical] = pd.Series(_constant(source.constants[canonical], size))
+        elif canonical == source.sheet_is:
+            out[canonical] = pd.Series(_constant(table.sheet, size))
+    if "area" not in out and len(framework.areas) == 1:
+        out["area"] = pd.Series(_constant(framework.areas[0].id, size))
+    lacking = [c for c in KEY_COLUMNS if c not in out]
+    if lacking:
+        hints = ", ".join(f"`columns: {{{c}: ...}}` or `constants: {{{c}: ...}}`" for c in lacking)
+        return mapping_error(
+            f"no {' or '.join(lacking)} column: name the source column or give a constant ({hints}); "
+            f"the columns are: {', '.join(map(str, table.frame.columns))}"
+        )
+    numeric_given = [c for c in NUMERIC_COLUMNS if c in resolved or c in source.constants or c in expressions]
+    if not {"value", "numerator", "denominator"} & set(numeric_given):
+        return mapping_error(
+            "no value column: map `value`, or `numerator` and `denominator` (with `columns`, `compute` or `wide`)"
+        )
+
+    stage = pd.DataFrame(index=pd.RangeIndex(size))
+    for canonical in TEXT_COLUMNS:
+        stage[canonical] = _as_categorical(out[canonical]) if canonical in out else _constant(None, size)
+    periods = parse_periods(out["period"], framework.year_start_month, date_format=source.date_format)
+    stage["period"] = periods.frame["period"]
+    stage["period_start"] = periods.frame["period_start"]
+    stage["period_months"] = periods.frame["period_months"]
+    stage["period_raw"] = out["period"].reset_index(drop=True)
+    stage["period_failed"] = periods.failed
+
+    raw_cleaned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for canonical in NUMERIC_COLUMNS:
+        if canonical in resolved:
+            column = frame[resolved[canonical]].reset_index(drop=True)
+        elif canonical in source.constants:
+            column = pd.Series([source.constants[canonical]] * size, dtype=object)
+        else:
+            continue
+        cleaned = clean_column(column, thousands=source.thousands, decimal=source.decimal)
+        raw_cleaned[canonical] = (cleaned.values, cleaned.reasons)
+        if canonical == "value":
+            stage["value_raw"] = column
+            stage["value_percent"] = cleaned.percent
+    for canonical, (tree, names) in expressions.items():
+        operands = {}
+        reason = np.zeros(size, dtype="int8")
+        for placeholder, column in names.items():
+            cleaned = clean_column(
+                frame[column].reset_index(drop=True), thousands=source.thousands, decimal=source.decimal
+            )
+            operands[placeholder] = cleaned.values
+            reason = np.where(reason == 0, cleaned.reasons, reason)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result = np.broadcast_to(np.asarray(_evaluate(tree, operands), dtype="float64"), (size,)).copy()
+        reason = np.where((reason == 0) & ~np.isfinite(result), MISSING_REASONS.index(NOT_AVAILABLE), reason)
+        result[~np.isfinite(result)] = np.nan
+        raw_cleaned[canonical] = (result, reason)
+    for canonical in NUMERIC_COLUMNS:
+        values, reasons = raw_cleaned.get(canonical) or (np.full(size, np.nan), np.zeros(size, dtype="int8"))
+        stage[canonical] = values
+        stage[f"{canonical}_missing"] = _reasons(reasons)
+        stage[f"{canonical}_given"] = canonical in raw_cleaned
+    if "value_raw" not in stage:
+        stage["value_raw"] = pd.Series([None] * size, dtype=object)
+        stage["value_percent"] = False
+    stage["file"] = _constant(table.file, size)
+    stage["source"] = _constant(table.source, size)
+    stage["row"] = rows
+    if source.sum_duplicates:
+        stage = _sum_duplicates(stage)
+    return _Mapped(stage, findings)
+
+
+def _reasons(reasons: np.ndarray) -> pd.Categorical:
+    """Missing-value reasons (codes into MISSING_REASONS, or text), stored as small codes (a million `""` strings would be slow to move about)."""
+    if reasons.dtype == object:
+        codes = np.zeros(len(reasons), dtype="int8")
+        for code, reason in enumerate(MISSING_REASONS[1:], start=1):
+            codes[reasons == reason] = code
+        reasons = codes
+    return pd.Categorical.from_codes(reasons.astype("int8"), categories=list(MISSING_REASONS), ordered=True)
+
+
+def _constant(value: Any, size: int) -> pd.Categorical:
+    """The same text on every row, stored once."""
+    if value is None:
+        return pd.Categorical.from_codes(np.full(size, -1), categories=pd.Index([], dtype=object))
+    return pd.Categorical.from_codes(np.zeros(size, dtype="int64"), categories=[str(value)])
+
+
+def _clean_id(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _as_categorical(column: pd.Series) -> pd.Categorical:
+    """Ids and labels as stripped text (numbers without a trailing `.0`), cleaned once per distinct value."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), list(column.cat.categories)
+    else:
+        codes, uniques = pd.factorize(column.reset_index(drop=True), use_na_sentinel=True)
+    cleaned = [_clean_id(u) for u in uniques]
+    labels = pd.Index([c for c in cleaned if c is not None], dtype=object).unique()
+    lookup = np.array([labels.get_loc(c) if c is not None else -1 for c in cleaned] + [-1], dtype="int64")
+    return pd.Categorical.from_codes(lookup[np.asarray(codes)], categories=labels)
+
+
+def _sum_duplicates(stage: pd.DataFrame) -> pd.DataFrame:
+    """Add up rows for the same indicator × area × period × band (e.g. department types of one trust).
+
+    A total with any missing part is missing too (with the part's reason), never a silent undercount.
+    """
+    keys = ["indicator", "area", "band", "period_start", "period_months"]
+    grouped = stage.groupby(keys, sort=False, dropna=False)
+    first = stage.loc[~stage.duplicated(keys).to_numpy()].reset_index(drop=True)
+    for canonical in ("value", "numerator", "denominator"):
+        totals = grouped[canonical].sum(min_count=1).to_numpy()
+        reasons = grouped[f"{canonical}_missing"].max().to_numpy()
+        first[canonical] = np.where(reasons == "", totals, np.nan)
+        first[f"{canonical}_missing"] = _reasons(np.asarray(reasons, dtype=object))
+    return first
+
+
+# --- checking -----------------------------------------------------------------------------------------
+
+
+class _Collector:
+    """Findings located at rows, at most MAX_ROW_FINDINGS of one kind per file, the rest summarised."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def rows(
+        self,
+        stage: pd.DataFrame,
+        mask: np.ndarray,
+        code: str,
+        message: Callable[[pd.DataFrame], Iterable[str]],
+        severity: str = "error",
+    ) -> None:
+        """One finding per flagged row; `message` turns the flagged rows (a small frame) into texts."""
+        if not mask.any():
+            return
+        picked = stage.loc[mask].reset_index(drop=True)
+        picked["file"] = picked["file"].astype(object)
+        texts = list(message(picked))
+        for file, index in picked.groupby("file", sort=False).groups.items():
+            positions = np.asarray(index)
+            for position in positions[:MAX_ROW_FINDINGS]:
+                row = int(picked.at[position, "row"])
+                self.add(Finding(str(file), row, None, severity, code, texts[position]))
+            if len(positions) > MAX_ROW_FINDINGS:
+                more = len(positions) - MAX_ROW_FINDINGS
+                row = int(picked.at[positions[MAX_ROW_FINDINGS], "row"])
+                message_text = f"... and {more} more rows with the same problem ({code})"
+                self.add(Finding(str(file), row, None, severity, code, message_text))
+
+    def grouped(
+        self,
+        stage: pd.DataFrame,
+        mask: np.ndarray,
+        by: str,
+        code: str,
+        message: Callable[[Any], str],
+        severity: str = "error",
+    ) -> None:
+        """One finding per distinct value of `by` per file, at its first row, with the other rows listed."""
+        if not mask.any():
+            return
+        picked = pd.DataFrame(
+            {
+                "file": stage.loc[mask, "file"].astype(object).to_numpy(),
+                "row": stage.loc[mask, "row"].to_numpy(),
+                "by": [
+                    _clean_id(v) if not isinstance(v, str) else v for v in stage.loc[mask, by].astype(object)
+                ],
+            }
+        )
+        for (file, value), group in picked.groupby(["file", "by"], sort=False, dropna=False):
+            rows = group["row"].to_numpy()
+            also = ""
+            if len(rows) > 1:
+                listed = ", ".join(str(r) for r in rows[1:6])
+                more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+                also = f"; also on rows {listed}{more}"
+            shown = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+            self.add(Finding(str(file), int(rows[0]), None, severity, code, message(shown) + also))
+
+
+def _resolve_ids(
+    column: pd.Series, exact: dict[str, str], extra: dict[str, str]
+) -> tuple[pd.Categorical, np.ndarray]:
+    """Map written ids to framework ids (exact, then other spellings), once per distinct id.
+
+    Returns the ids (unknown ones as written) and a mask of the rows whose id is known.
+    """
+    categories = list(column.cat.categories)
+    codes = column.cat.codes.to_numpy()
+    targets = [exact.get(c) or extra.get(c.casefold()) for c in categories]
+    names = [t or c for t, c in zip(targets, categories, strict=True)]
+    labels = pd.Index(names, dtype=object).unique()
+    lookup = np.append(labels.get_indexer(names), -1)
+    known = np.append(np.array([t is not None for t in targets], dtype=bool), False)
+    index = np.where(codes < 0, len(categories), codes)
+    return pd.Categorical.from_codes(lookup[index], categories=labels), known[index]
+
+
+def _empty_stage() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
+def _empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in OBSERVATION_COLUMNS})
+    for column in NUMERIC_COLUMNS:
+        frame[column] = frame[column].astype("float64")
+    for column in ("period_start", "period_months", "row"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def _sources(paths_or_sources: Iterable[str | Path | DataSource]) -> list[DataSource]:
+    return [item if isinstance(item, DataSource) else source_for_path(item) for item in paths_or_sources]
+
+
+def load_observations(
+    framework: Framework,
+    sources: Iterable[str | Path | DataSource],
+    strict: bool = False,
+    as_of: date | None = None,
+) -> Observations:
+    """Read, map and check every source; return the canonical table and every finding.
+
+    Rows with an unknown indicator or area, an unreadable period, or that duplicate an earlier row are
+    left out of the table (and reported). `strict` makes warnings errors. Staleness and future-data
+    checks need `as_of` (the report date).
+    """
+    collector = _Collector()
+    stages = []
+    for source in _sources(sources):
+        tables, findings = read_tables(source, _text_columns_of(source))
+        collector.findings.extend(findings)
+        for table in tables:
+            mapped = map_table(table, source, framework)
+            collector.findings.extend(mapped.findings)
+            if len(mapped.frame):
+                stages.append(mapped.frame)
+    frame = _empty_frame()
+    if stages:
+        stage = _concat(stages)
+        frame = _check(stage, framework, collector, as_of)
+    findings = promote_warnings(collector.findings) if strict else collector.findings
+    return Observations(frame, findings)
+
+
+def _concat(stages: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack mapped tables, keeping the id columns categorical (their categories are merged)."""
+    if len(stages) == 1:
+        return stages[0]
+    categorical = [c for c in stages[0].columns if isinstance(stages[0][c].dtype, pd.CategoricalDtype)]
+    for column in categorical:
+        union = pd.Index([c for stage in stages for c in stage[column].cat.categories], dtype=object).unique()
+        for stage in stages:
+            stage[column] = stage[column].cat.set_categories(union)
+    for stage in stages:
+        stage["period_raw"] = stage["period_raw"].astype(object)
+        stage["value_raw"] = stage["value_raw"].astype(object)
+    return pd.concat(stages, ignore_index=True)
+
+
+def check_data(
+    framework: Framework,
+    paths_or_sources: Iterable[str | Path | DataSource],
+    strict: bool = False,
+    as_of: date | None = None,
+) -> list[Finding]:
+    """Every problem in the data files, as `file:row: message` findings."""
+    return load_observations(framework, paths_or_sources, strict=strict, as_of=as_of).findings
+
+
+def _labels(rows: pd.DataFrame) -> list[str]:
+    """`indicator, area, period` for each of a few flagged rows, to say which figure a message is about."""
+    return [
+        f"{i}, {a}, {p}"
+        for i, a, p in zip(
+            rows["indicator"].astype(object),
+            rows["area"].astype(object),
+            rows["period"].astype(object),
+            strict=True,
+        )
+    ]
+
+
+def _per_indicator(
+    stage: pd.DataFrame, attribute: dict[str, Any], default: Any, dtype: Any = object
+) -> np.ndarray:
+    """An indicator attribute for every row, looked up once per distinct indicator."""
+    categories = stage["indicator"].cat.categories
+    values = np.array([attribute.get(c, default) for c in categories] + [default], dtype=dtype)
+    codes = stage["indicator"].cat.codes.to_numpy()
+    return values[np.where(codes < 0, len(categories), codes)]
+
+
+def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: date | None) -> pd.DataFrame:
+    indicators = framework.indicators
+    stage["indicator"], ind_known = _resolve_ids(
+        stage["indicator"], {i: i for i in indicators}, {i.casefold(): i for i in indicators}
+    )
+    ids = sorted(indicators)
+    no_indicator = (stage["indicator"].cat.codes < 0).to_numpy()
+    out.grouped(
+        stage, no_indicator, "indicator", "missing-indicator", lambda _: "no indicator id on this row"
+    )
+    out.grouped(
+        stage, ~ind_known & ~no_indicator, "indicator", "unknown-indicator",
+        lambda v: f"unknown indicator {v!r}{did_you_mean(str(v), ids)}: it is not in the framework",
+    )  # fmt: skip
+    no_area = (stage["area"].cat.codes < 0).to_numpy()
+    if framework.areas:
+        exact_area = {a.id: a.id for a in framework.areas}
+        extra_area = {a.id.casefold(): a.id for a in framework.areas} | {
+            a.code.casefold(): a.id for a in framework.areas if a.code
+        }
+        stage["area"], area_known = _resolve_ids(stage["area"], exact_area, extra_area)
+        area_names = [a.id for a in framework.areas] + [a.code for a in framework.areas if a.code]
+        out.grouped(
+            stage, ~area_known & ~no_area, "area", "unknown-area",
+            lambda v: f"unknown area {v!r}{did_you_mean(str(v), area_names)}: add it to the framework's "
+            "`areas` (its id, or its official `code`), or correct the data",
+        )  # fmt: skip
+    else:
+        area_known = ~no_area
+    out.grouped(stage, no_area, "area", "missing-area", lambda _: "no area id on this row")
+    failed = stage["period_failed"].to_numpy()
+    out.grouped(
+        stage, failed, "period_raw", "bad-period", lambda v: _period_message(v, framework.year_start_month)
+    )
+
+    keep = ind_known & area_known & ~failed
+    if not keep.all():
+        stage = stage.loc[keep].reset_index(drop=True)
+    if stage.empty:
+        return _empty_frame()
+
+    units = {i.id: i.unit for i in indicators.values()}
+    unit = _per_indicator(stage, units, "number")
+    per = _per_indicator(stage, {i.id: i.effective_per for i in indicators.values()}, 1.0, "float64")
+    numeric = (unit != "yes_no") & (unit != "judgement")
+    _text_answers(stage, framework, unit, out)
+    for canonical in NUMERIC_COLUMNS:
+        bad = numeric & (stage[f"{canonical}_missing"].to_numpy() == ERROR)
+        if canonical == "value":
+            excel = np.zeros(len(stage), dtype=bool)
+            flagged = np.flatnonzero(bad)
+            excel[flagged] = [
+                isinstance(v, str) and bool(EXCEL_ERRORS.match(v.strip().lower()))
+                for v in stage["value_raw"].iloc[flagged].astype(object)
+            ]
+            out.rows(
+                stage, excel, "excel-error",
+                lambda rows: [f"the cell holds the Excel error {v}: treated as missing; fix the formula ({label})"
+                              for v, label in zip(rows["value_raw"].astype(object), _labels(rows), strict=True)],
+                severity="warning",
+            )  # fmt: skip
+            out.rows(
+                stage, bad & ~excel, "not-a-number",
+                lambda rows: [f"value {v!r} is not a number ({label})" for v, label in
+                              zip(rows["value_raw"].astype(object), _labels(rows), strict=True)],
+            )  # fmt: skip
+        else:
+            out.rows(
+                stage,
+                bad,
+                "not-a-number",
+                lambda rows, c=canonical: [f"{c} is not a number ({x})" for x in _labels(rows)],
+            )
+
+    value = stage["value"].to_numpy(dtype="float64").copy()
+    proportion_percent = (unit == "proportion") & stage["value_percent"].to_numpy(dtype=bool)
+    value[proportion_percent] /= 100
+    _fraction_percentages(stage, value, unit, out)
+
+    numerator = stage["numerator"].to_numpy(dtype="float64")
+    denominator = stage["denominator"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        computed = np.where(denominator != 0, numerator / denominator * per, np.nan)
+    value_given = ~np.isnan(value)
+    fill = ~value_given & ~np.isnan(computed) & numeric
+    value[fill] = computed[fill]
+    stage["value"] = np.where(numeric, value, np.nan)
+    stage["missing"] = _missing_reasons(stage, value, fill, numeric)
+
+    negative = ((unit == "count") & (value < 0)) | (numerator < 0) | (denominator < 0)
+    out.rows(
+        stage,
+        negative,
+        "negative-count",
+        lambda rows: [f"a count cannot be negative ({x})" for x in _labels(rows)],
+    )
+    above = ((unit == "percentage") | (unit == "proportion")) & (numerator > denominator)
+    out.rows(
+        stage, above, "numerator-above-denominator",
+        lambda rows: [f"the numerator is larger than the denominator for a percentage or proportion ({x})"
+                      for x in _labels(rows)],
+    )  # fmt: skip
+    _value_mismatch(stage, value_given & numeric, value, computed, out)
+    _frequency_fit(stage, framework, out)
+    stage = _duplicates(stage, out)
+    _series_checks(stage, framework, out, as_of)
+    return _final_frame(stage)
+
+
+def _missing_reasons(
+    stage: pd.DataFrame, value: np.ndarray, fill: np.ndarray, numeric: np.ndarray
+) -> np.ndarray:
+    """Why each value is missing: its own cell's reason, else its counts' reason, else not available."""
+    own = (
+        stage["value_missing"].to_numpy()
+        if stage["value_given"].iloc[0]
+        else np.full(len(stage), "", dtype=object)
+    )
+    numerator_reason = stage["numerator_missing"].to_numpy()
+    counts_reason = np.where(
+        numerator_reason != "", numerator_reason, stage["denominator_missing"].to_numpy()
+    )
+    reason = np.where(fill, "", own)
+    reason = np.where(np.isnan(value) & (reason == ""), counts_reason, reason)
+    reason = np.where(np.isnan(value) & (reason == ""), NOT_AVAILABLE, reason)
+    return np.where(numeric, reason, stage["text_missing"].to_numpy()).astype(object)
+
+
+def _period_message(value: Any, year_start_month: int) -> str:
+    from perfwatch.periods import PeriodError, parse_period
+
+    if value is None:
+        return "no period on this row"
+    try:
+        parse_period(value, year_start_month)
+    except PeriodError as error:
+        return str(error)
+    return f"cannot read period {value!r} as written in this column; write financial years as 2011/12"
+
+
+def _text_answers(stage: pd.DataFrame, framework: Framework, unit: np.ndarray, out: _Collector) -> None:
+    """Normalise yes/no answers and judgement levels into `value_text`; report the ones that are neither."""
+    size = len(stage)
+    text_rows = (unit == "yes_no") | (unit == "judgement")
+    if not text_rows.any():
+        stage["value_text"] = _constant(None, size)
+        stage["text_missing"] = np.full(size, "", dtype=object)
+        return
+    answers = np.full(size, None, dtype=object)
+    reasons = np.full(size, "", dtype=object)
+    raw = stage["value_raw"].astype(object)
+    marker = stage["value_missing"].to_numpy()
+    blank_or_marker = np.isin(marker, ["suppressed", "not_available"])
+    yes_no = unit == "yes_no"
+    if yes_no.any():
+        answers[yes_no] = normalise_yes_no(raw[yes_no])
+        bad = yes_no & pd.isna(answers) & ~blank_or_marker
+        out.rows(
+            stage, bad, "bad-answer",
+            lambda rows: [f"{v!r} is not an answer for a yes/no indicator: write yes or no ({x})"
+                          for v, x in zip(rows["value_raw"].astype(object), _labels(rows), strict=True)],
+        )  # fmt: skip
+        reasons[bad] = ERROR
+    for indicator_id, indicator in framework.indicators.items():
+        rows_of = (stage["indicator"] == indicator_id).to_numpy() if indicator.unit == "judgement" else None
+        if rows_of is None or not rows_of.any():
+            continue
+        scale = indicator.scale or []
+        answers[rows_of] = match_levels(raw[rows_of], scale)
+        bad = rows_of & pd.isna(answers) & ~blank_or_marker
+        out.rows(
+            stage, bad, "bad-answer",
+            lambda rows, scale=scale, ind=indicator_id: [
+                f"{v!r} is not a level of {ind}'s scale ({', '.join(scale)}){did_you_mean(str(v), scale)}"
+                for v in rows["value_raw"].astype(object)
+            ],
+        )  # fmt: skip
+        reasons[bad] = ERROR
+    unanswered = text_rows & pd.isna(answers) & (reasons == "")
+    reasons = np.where(unanswered, np.where(blank_or_marker, marker, NOT_AVAILABLE), reasons)
+    stage["value_text"] = pd.Categorical(answers)
+    stage["text_missing"] = reasons
+
+
+def _fraction_percentages(stage: pd.DataFrame, value: np.ndarray, unit: np.ndarray, out: _Collector) -> None:
+    """A percentage source whose values all lie in [0, 1.5], some not whole: multiply by 100 and say so."""
+    candidates = (unit == "percentage") & ~np.isnan(value)
+    if not candidates.any():
+        return
+    groups = pd.DataFrame(
+        {
+            "indicator": stage["indicator"].cat.codes.to_numpy()[candidates],
+            "source": stage["source"].cat.codes.to_numpy()[candidates],
+            "value": value[candidates],
+        }
+    )
+    groups["fractional"] = groups["value"] != np.floor(groups["value"])
+    summary = groups.groupby(["indicator", "source"]).agg(
+        low=("value", "min"), high=("value", "max"), fractional=("fractional", "any")
+    )
+    converted = summary[(summary["low"] >= 0) & (summary["high"] <= 1.5) & summary["fractional"]]
+    for indicator_code, source_code in converted.index:
+        rows = (stage["indicator"].cat.codes.to_numpy() == indicator_code) & (
+            stage["source"].cat.codes.to_numpy() == source_code
+        )
+        value[rows] *= 100
+        for column in ("ci_lower", "ci_upper"):
+            stage.loc[rows, column] = stage.loc[rows, column] * 100
+        first = stage.loc[rows].iloc[0]
+        out.add(
+            Finding(
+                str(first["file"]), int(first["row"]), None, "warning", "fraction-percentage",
+                f"{first['indicator']} is a percentage but every value in {first['source']} lies between 0 "
+                "and 1.5: read as fractions and multiplied by 100 (write 95 or 95% for ninety-five percent)",
+            )
+        )  # fmt: skip
+
+
+def _decimals_shown(values: np.ndarray) -> np.ndarray:
+    """How many decimal places each value was written with (0–6)."""
+    places = np.full(values.shape, 6, dtype="int64")
+    for digits in range(6, -1, -1):
+        exact = np.abs(np.round(values, digits) - values) <= 1e-9 * np.maximum(1, np.abs(values))
+        places = np.where(exact, digits, places)
+    return places
+
+
+def _value_mismatch(
+    stage: pd.DataFrame, given: np.ndarray, value: np.ndarray, computed: np.ndarray, out: _Collector
+) -> None:
+    """A value further from numerator/denominator × per than rounding explains (0.5%, or half its last digit)."""
+    both = given & ~np.isnan(computed)
+    if not both.any():
+        return
+    bad = np.zeros(len(value), dtype=bool)
+    tolerance = np.maximum(0.005 * np.abs(computed[both]), 0.5 * 10.0 ** (-_decimals_shown(value[both])))
+    bad[both] = np.abs(value[both] - computed[both]) > tolerance
+    if bad.any():
+        pairs = list(zip(value[bad], computed[bad], strict=True))
+        out.rows(
+            stage, bad, "value-mismatch",
+            lambda rows: [f"value {v:g} disagrees with numerator / denominator, which gives {c:.6g} ({x})"
+                          for (v, c), x in zip(pairs, _labels(rows), strict=True)],
+        )  # fmt: skip
+
+
+def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -> None:
+    """Monthly indicators need monthly data; quarterly ones monthly or quarterly; annual ones take any."""
+    longest = {"monthly": 1, "quarterly": 3}
+    frequency = {i.id: i.frequency for i in framework.indicators.values()}
+    limit = _per_indicator(stage, {i: longest.get(f or "", 12) for i, f in frequency.items()}, 12, "int64")
+    bad = stage["period_months"].to_numpy() > limit
+    names = {1: "month", 3: "quarter", 12: "year"}
+    out.rows(
+        stage, bad, "period-frequency",
+        lambda rows: [
+            f"{i} is {frequency[i]} but this row is for a {names[m]} ({p}): give {frequency[i]} data"
+            for i, m, p in zip(rows["indicator"].astype(object), rows["period_months"], rows["period"].astype(object), strict=True)
+        ],
+    )  # fmt: skip
+
+
+def _series_key(stage: pd.DataFrame, with_period: bool) -> np.ndarray:
+    """One int64 per indicator × area × band × period length (× period start), from factor codes."""
+    key = np.zeros(len(stage), dtype="int64")
+    for column in ["indicator", "area", "band", "period_months"] + (["period_start"] if with_period else []):
+        codes, uniques = pd.factorize(stage[column], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+    return key
+
+
+def _duplicates(stage: pd.DataFrame, out: _Collector) -> pd.DataFrame:
+    """Two rows for one indicator × area × period (× band) are an error; the first is kept."""
+    key = pd.Series(_series_key(stage, with_period=True))
+    repeated = key.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return stage
+    firsts = ~repeated & key.duplicated(keep=False).to_numpy()
+    first_of = pd.DataFrame(
+        {
+            "file": stage.loc[firsts, "file"].astype(object).to_numpy(),
+            "row": stage.loc[firsts, "row"].to_numpy(),
+        },
+        index=key[firsts].to_numpy(),
+    )
+    earlier = first_of.loc[key[repeated].to_numpy()]
+
+    def messages(rows: pd.DataFrame) -> list[str]:
+        texts = []
+        for label, file, first_file, first_row in zip(
+            _labels(rows), rows["file"], earlier["file"], earlier["row"], strict=True
+        ):
+            where = f"row {first_row}" if first_file == file else f"{first_file}:{first_row}"
+            texts.append(
+                f"{label} appears twice: first on {where}; keep one row (or set `sum_duplicates: true` on the "
+                "source to add such rows up)"
+            )
+        return texts
+
+    out.rows(stage, repeated, "duplicate-row", messages)
+    return stage.loc[~repeated].reset_index(drop=True)
+
+
+def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: date | None) -> None:
+    """Warnings per series and per indicator: missing periods, data after the report date, stale data."""
+    frequency = {i.id: i.frequency or "" for i in framework.indicators.values()}
+    natural = _per_indicator(stage, {i: frequency_months.get(f, 0) for i, f in frequency.items()}, 0, "int64")
+    wider = _per_indicator(stage, {i: frequency_step.get(f, 0) for i, f in frequency.items()}, 0, "int64")
+    months = stage["period_months"].to_numpy()
+    step = np.where((natural > 0) & (natural <= months), np.maximum(months, wider), months)
+    starts = stage["period_start"].to_numpy()
+    key = _series_key(stage, with_period=False)
+    summary = (
+        pd.DataFrame({"key": key, "start": starts, "step": step})
+        .groupby("key")
+        .agg(first=("start", "min"), last=("start", "max"), count=("start", "size"), step=("step", "first"))
+    )
+    expected = (summary["last"] - summary["first"]) // summary["step"] + 1
+    gappy = summary.index[(summary["count"] < expected).to_numpy()]
+    year_start = framework.year_start_month
+    for series_key in gappy[:MAX_ROW_FINDINGS]:
+        mine = key == series_key
+        row = stage.loc[mine].iloc[0]
+        have = set(starts[mine].tolist())
+        length = int(row["period_months"])
+        first = Period(int(summary.at[series_key, "first"]), length, year_start)
+        last = Period(int(summary.at[series_key, "last"]), length, year_start)
+        gaps = [
+            p.label
+            for p in expected_periods(first, last, frequency[row["indicator"]] or None)
+            if p.start not in have
+        ]
+        if not gaps:
+            continue
+        shown = ", ".join(gaps[:12]) + (f" and {len(gaps) - 12} more" if len(gaps) > 12 else "")
+        band = f", band {row['band']}" if isinstance(row["band"], str) else ""
+        out.add(
+            Finding(
+                str(row["file"]), None, None, "warning", "missing-period",
+                f"{row['indicator']}, {row['area']}{band}: no data for {shown} (between {first.label} and {last.label})",
+            )
+        )  # fmt: skip
+    if as_of is None:
+        return
+    as_of_month = as_of.year * 12 + as_of.month - 1
+    out.grouped(
+        stage, starts > as_of_month, "indicator", "future-data",
+        lambda ind: f"{ind} has data for periods after the report date {as_of.isoformat()}; check the period "
+        "or set a later `as_of`",
+        severity="warning",
+    )  # fmt: skip
+    latest = (
+        pd.DataFrame(
+            {"indicator": stage["indicator"].cat.codes.to_numpy(), "end": starts + months - 1, "step": step}
+        )
+        .groupby("indicator")
+        .agg(end=("end", "max"), step=("step", "max"))
+    )
+    stale = latest[as_of_month - latest["end"] > latest["step"] + STALE_GRACE_MONTHS]
+    categories = stage["indicator"].cat.categories
+    for code, info in stale.iterrows():
+        indicator_id = categories[code]
+        last_row = stage.loc[(stage["indicator"].cat.codes == code).to_numpy()].iloc[-1]
+        end = Period(int(info["end"]), 1, year_start)
+        every = frequency[indicator_id] or f"{int(info['step'])}-monthly"
+        out.add(
+            Finding(
+                str(last_row["file"]), None, None, "warning", "stale-data",
+                f"{indicator_id}: the latest data ends {end.end_date.isoformat()}; for {every} data a newer "
+                f"period was due by {as_of.isoformat()} (allowing {STALE_GRACE_MONTHS} months' grace)",
+            )
+        )  # fmt: skip
+
+
+def _str(values: Any, fill: str | None = None) -> pd.Series:
+    """A text column (pandas `str`) from categorical, object or text values, built through Arrow."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    labels = [None if u is None else str(u) for u in uniques]
+    if fill is not None:
+        labels.append(fill)
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    return text_column(labels, np.asarray(codes))
+
+
+def _sort_rank(column: pd.Series) -> np.ndarray:
+    """Each row's position in the sorted order of the column's distinct values (missing first)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    order = np.argsort(np.array([str(u) for u in uniques], dtype=object), kind="stable")
+    rank = np.empty(len(uniques) + 1, dtype="int64")
+    rank[order] = np.arange(1, len(uniques) + 1)
+    rank[-1] = 0
+    return rank[np.where(codes < 0, len(uniques), codes)]
+
+
+def _final_frame(stage: pd.DataFrame) -> pd.DataFrame:
+    order = np.lexsort(
+        (
+            stage["period_months"].to_numpy(),
+            stage["period_start"].to_numpy(),
+            _sort_rank(stage["band"]),
+            _sort_rank(stage["area"]),
+            _sort_rank(stage["indicator"]),
+        )
+    )
+    stage = stage.take(order).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator": _str(stage["indicator"]),
+            "area": _str(stage["area"]),
+            "period": _str(stage["period"]),
+            "period_start": stage["period_start"].astype("int64"),
+            "period_months": stage["period_months"].astype("int64"),
+            "band": _str(stage["band"]),
+            "value": stage["value"].astype("float64"),
+            "value_text": _str(stage["value_text"]),
+            "numerator": stage["numerator"].astype("float64"),
+            "denominator": stage["denominator"].astype("float64"),
+            "ci_lower": stage["ci_lower"].astype("float64"),
+            "ci_upper": stage["ci_upper"].astype("float64"),
+            "missing": _str(stage["missing"], fill=""),
+            "flag": _str(stage["flag"], fill=""),
+            "note": _str(stage["note"], fill=""),
+            "source": _str(stage["source"]),
+            "row": stage["row"].astype("int64"),
+        }
+    )

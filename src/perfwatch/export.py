@@ -1,0 +1,90 @@
+"""Write evaluated results as CSV, XLSX or JSON, safe to open in a spreadsheet.
+
+Text cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return (and their full-width forms)
+would run as formulas in Excel: in CSV and JSON they get a leading apostrophe; in XLSX every text cell is
+written as a typed string, so nothing is ever a formula. Numbers are written as numbers (a legitimate
+`-5` stays `-5`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from perfwatch.errors import PerfwatchError
+from perfwatch.fileio import atomic_path
+from perfwatch.results import CONTRACT_COLUMNS, Results
+
+EXPORT_COLUMNS = CONTRACT_COLUMNS + [
+    "period_start", "period_months", "value_text", "outcome", "theme", "level", "missing", "flag", "note",
+    "tolerance", "comparator", "comparator_value", "rank", "rank_of", "quintile", "spc_trial", "ci_method",
+]  # fmt: skip
+FORMATS = (".csv", ".xlsx", ".json")
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+STATUS_FILLS = {"green": "#c6efce", "amber": "#ffeb9c", "red": "#ffc7ce"}
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot start a formula."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            text = series.astype("object")
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_TRIGGERS))
+            if risky.any():
+                out[column] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
+def export_frame(results: Results, *, all_rows: bool = True) -> pd.DataFrame:
+    """The export table: the contract columns first, one row per indicator × area × period."""
+    table = results.table
+    if not all_rows:
+        table = table[table["native"]]
+    return table[[c for c in EXPORT_COLUMNS if c in table]].reset_index(drop=True)
+
+
+def export_results(results: Results, path: Path, *, sanitise: bool = True) -> Path:
+    """Write the results to `path` (.csv, .xlsx or .json by extension), atomically."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise PerfwatchError(
+            f"{path}: cannot export to {suffix or 'a file without an extension'}; use .csv, .xlsx or .json"
+        )
+    frame = export_frame(results)
+    writer = {".csv": _write_csv, ".xlsx": _write_xlsx, ".json": _write_json}[suffix]
+    with atomic_path(path) as temporary:
+        writer(neutralise(frame) if sanitise and suffix != ".xlsx" else frame, temporary)
+    return path
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _write_json(frame: pd.DataFrame, path: Path) -> None:
+    records = json.loads(frame.to_json(orient="records", date_format="iso", double_precision=10))
+    path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """Typed string cells (no formulas, no auto-links), frozen header, filters and status colours."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        clean = frame.replace({np.nan: None})
+        clean.to_excel(writer, sheet_name="results", index=False)
+        book, sheet = writer.book, writer.sheets["results"]
+        rows, columns = frame.shape
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, rows, columns - 1)
+        status_col = frame.columns.get_loc("status")
+        for status, colour in STATUS_FILLS.items():
+            fmt = book.add_format({"bg_color": colour})
+            sheet.conditional_format(1, status_col, rows, status_col,
+                                     {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": fmt})  # fmt: skip
+        sheet.set_column(0, columns - 1, 14)
+        sheet.set_column(frame.columns.get_loc("reason"), frame.columns.get_loc("reason"), 60)

@@ -1,0 +1,206 @@
+"""The stages run in order, for the commands that need results: load framework → load data → evaluate.
+
+`resolve_inputs` turns what the user gave (a project file, or a framework and `--data` files) into one
+`Inputs`; `run` loads, checks and evaluates them. Every user-caused problem is raised as one `InputError`
+carrying all findings; warnings are returned so the caller can print or log them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only
+from perfwatch.project import (
+    CommentarySource,
+    DataSource,
+    Project,
+    ReportSpec,
+    find_project,
+    load_project,
+    source_for_path,
+)
+from perfwatch.resources import bundled_framework
+
+
+@dataclass
+class Inputs:
+    """Everything one run reads, resolved to paths."""
+
+    framework: Path
+    data: list[DataSource]
+    commentary: list[CommentarySource] = field(default_factory=list)
+    actions: Path | None = None
+    output: Path = Path("build")
+    templates: Path | None = None
+    as_of: date | None = None
+    reports: list[ReportSpec] = field(default_factory=list)
+    project: Project | None = None
+    title: str | None = None
+    organisation: str | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.project.root if self.project is not None else Path.cwd()
+
+    def files(self) -> list[Path]:
+        """Every input file, for the inputs hash."""
+        paths = [self.framework, *(s.path for s in self.data)]
+        for source in self.commentary:
+            paths.extend(
+                sorted(p for p in source.path.rglob("*") if p.is_file())
+                if source.path.is_dir()
+                else [source.path]
+            )
+        if self.actions is not None:
+            paths.append(self.actions)
+        if self.templates is not None and self.templates.is_dir():
+            paths.extend(sorted(p for p in self.templates.rglob("*") if p.is_file()))
+        if self.project is not None and self.project.file is not None:
+            paths.append(self.project.file)
+        return paths
+
+
+def framework_path(given: str | Path) -> Path:
+    """A framework file path, or the name of a bundled framework (e.g. `forth-valley-ijb`)."""
+    path = Path(given)
+    if path.exists() or path.suffix:
+        return path
+    return bundled_framework(str(given)) or path
+
+
+def resolve_inputs(
+    framework: str | Path | None = None,
+    data: Iterable[str | Path] = (),
+    project: str | Path | None = None,
+) -> Inputs:
+    """The inputs of a run: an explicit framework and data files, else the project file in the folder."""
+    data = list(data)
+    project_file = Path(project) if project else (None if framework else find_project("."))
+    if project_file is not None:
+        loaded = load_project(project_file)
+        sources = list(loaded.data) + [source_for_path(p) for p in data]
+        return Inputs(
+            framework=Path(framework) if framework else loaded.framework_path,
+            data=sources,
+            commentary=list(loaded.commentary),
+            actions=loaded.actions,
+            output=loaded.output,
+            templates=loaded.templates,
+            as_of=loaded.as_of,
+            reports=list(loaded.reports),
+            project=loaded,
+            title=loaded.title,
+            organisation=loaded.organisation,
+        )
+    if framework is None:
+        raise PerfwatchError(
+            "no perfwatch.yaml in this folder: give a framework file and --data FILE, "
+            "or run `perfwatch init DIR` to start a project"
+        )
+    return Inputs(framework=framework_path(framework), data=[source_for_path(p) for p in data])
+
+
+def inputs_hash(inputs: Inputs, extra: str = "") -> str:
+    """A short SHA-256 over every input file's name and bytes, so a report says which data built it."""
+    digest = hashlib.sha256()
+    for path in inputs.files():
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+    digest.update(extra.encode())
+    return digest.hexdigest()[:12]
+
+
+@dataclass
+class Run:
+    """The outcome of `run`: the results and every warning met on the way."""
+
+    results: object
+    warnings: list[Finding]
+    inputs: Inputs
+
+
+def load_actions_csv(path: Path) -> tuple[list, list[Finding]]:
+    """Actions from a CSV with columns id, title, outcome, owner, due, status (+ indicators, notes)."""
+    from pydantic import ValidationError
+
+    from perfwatch.model import Action
+
+    findings: list[Finding] = []
+    actions = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            Finding(str(path), code="unreadable", message=f"cannot read the actions file: {error}")
+        ) from None
+    reader = csv.DictReader(text.splitlines())
+    for row_number, row in enumerate(reader, start=2):
+        record = {k.strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
+        record = {k: v for k, v in record.items() if v not in ("", None)}
+        if "indicators" in record:
+            record["indicators"] = [
+                i.strip() for i in record["indicators"].replace(";", ",").split(",") if i.strip()
+            ]
+        try:
+            actions.append(Action.model_validate(record))
+        except ValidationError as error:
+            for problem in error.errors(include_url=False):
+                where = ".".join(str(p) for p in problem["loc"])
+                findings.append(
+                    Finding(
+                        str(path), row_number, None, "error", "invalid-action", f"{where}: {problem['msg']}"
+                    )
+                )
+    return actions, findings
+
+
+def run(
+    inputs: Inputs,
+    *,
+    period: str | None = None,
+    as_of: date | None = None,
+    strict: bool = False,
+) -> Run:
+    """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
+    from perfwatch.data import load_observations
+    from perfwatch.evaluate import evaluate
+    from perfwatch.framework import check_framework
+
+    as_of = as_of or inputs.as_of or date.today()
+    framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
+    if framework is None or errors_only(findings):
+        raise InputError(findings)
+    if not inputs.data:
+        raise PerfwatchError("no data to evaluate: add `data:` to the project file or pass --data FILE")
+    observations = load_observations(framework, inputs.data, strict=strict, as_of=as_of)
+    findings.extend(observations.findings)
+    actions: list = []
+    if inputs.actions is not None:
+        actions, action_findings = load_actions_csv(inputs.actions)
+        findings.extend(action_findings)
+        known = set(framework.outcomes)
+        for action in actions:
+            if action.outcome and action.outcome not in known:
+                findings.append(
+                    Finding(
+                        str(inputs.actions),
+                        None,
+                        None,
+                        "error",
+                        "unknown-outcome",
+                        f"action {action.id} names outcome {action.outcome!r}, which the framework does not have",
+                    )  # fmt: skip
+                )
+    if errors_only(findings):
+        raise InputError(findings)
+    results = evaluate(framework, observations.frame, period=period, as_of=as_of, actions=actions)
+    results.inputs_hash = inputs_hash(inputs, extra=f"{period}|{as_of}")
+    return Run(results, [f for f in findings if not f.is_error] + list(results.findings), inputs)

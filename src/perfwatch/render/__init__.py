@@ -1,0 +1,1 @@
+"""Presentation of evaluated results: charts, icons, template context, HTML and PDF."""

@@ -1,0 +1,93 @@
+"""The Jinja environment every report is rendered in: escaped, strict, sandboxed, overridable.
+
+- `autoescape=True` (not `select_autoescape`, which does not match `.html.j2`): any text from a framework,
+  data or commentary is escaped; trusted fragments (SVG charts, icons, sanitised commentary) are `Markup`.
+- `StrictUndefined`: a misspelt field fails the build instead of printing nothing.
+- `SandboxedEnvironment`: user templates cannot reach Python internals.
+- Search path: the user's folder first, then the bundled templates; `builtin/<name>` always means the
+  bundled one, so a user template can `{% extends "builtin/performance.html.j2" %}` and override blocks.
+- Template errors become `PerfwatchError` naming the template file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from perfwatch.errors import PerfwatchError
+from perfwatch.formatting import format_value
+from perfwatch.resources import templates_dir
+
+
+def _check_name(name: str) -> None:
+    """A template name is a relative path inside its folder: no `..`, no absolute paths."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith("/") or any(part in ("..", "") for part in parts) or ":" in name:
+        raise PerfwatchError(f"template name {name!r} is refused: it must stay inside the templates folder")
+
+
+def make_environment(user_dir: str | Path | None = None) -> SandboxedEnvironment:
+    """The report environment; `user_dir` holds templates that override or extend the bundled ones."""
+    bundled = FileSystemLoader(str(templates_dir()))
+    loaders: list[Any] = []
+    if user_dir is not None:
+        folder = Path(user_dir)
+        if not folder.is_dir():
+            raise PerfwatchError(f"templates folder {folder} does not exist")
+        loaders.append(FileSystemLoader(str(folder)))
+    loaders += [PrefixLoader({"builtin": bundled}), bundled]
+    environment = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["number"] = lambda value, unit="number", decimals=None: format_value(
+        value, unit, decimals
+    )
+    environment.filters["plural"] = lambda count, one="", many="s": one if count == 1 else many
+    return environment
+
+
+def _location(error: BaseException, environment: SandboxedEnvironment, name: str) -> str:
+    """`file:line` of the template frame a rendering error came from."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.filename or error.name or name}:{error.lineno}"
+    traceback = error.__traceback__
+    where = name
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if "__jinja_template__" in frame.f_globals:
+            template = frame.f_globals["__jinja_template__"]
+            line = template.get_corresponding_lineno(traceback.tb_lineno)
+            where = f"{template.filename or template.name}:{line}"
+        traceback = traceback.tb_next
+    return where
+
+
+def render_template(environment: SandboxedEnvironment, name: str, **context: Any) -> str:
+    """Render one template; any template problem is a `PerfwatchError` naming the file and line."""
+    _check_name(name)
+    try:
+        template = environment.get_template(name)
+        return template.render(**context)
+    except TemplateNotFound as error:
+        raise PerfwatchError(f"template {error.name!r} not found (asked for {name!r})") from None
+    except (TemplateSyntaxError, UndefinedError, SecurityError, TemplateError) as error:
+        where = _location(error, environment, name)
+        message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
+        raise PerfwatchError(f"{where}: template error: {message}") from None

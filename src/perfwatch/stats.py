@@ -1,0 +1,603 @@
+"""Confidence intervals, benchmark comparisons and the recent trend, computed as PHE/OHID Fingertips does.
+
+The methods, their sources and perfwatch's choices are in `methods/indicator-stats.md` (section numbers
+below refer to it). Everything here is vectorised: functions take numpy arrays or pandas Series (or
+scalars, which broadcast) and return numpy arrays. Bad input never raises: a row that cannot be
+computed (missing value, zero denominator, numerator above denominator ...) gives NaN, or
+`not_compared` / `cannot_be_calculated` for the labelled results, and the other rows are unaffected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _sps
+
+__all__ = [
+    "ESP2013",
+    "TREND_CHI2_THRESHOLD",
+    "TREND_VALUE_TYPES",
+    "attach_weights",
+    "compare_ci_contains",
+    "compare_overlap",
+    "compare_two_level",
+    "dsr",
+    "isr_ci",
+    "mean_ci",
+    "normalise_band",
+    "poisson_count_ci",
+    "quintiles",
+    "rank_within",
+    "rate_ci",
+    "recent_trend",
+    "wilson_ci",
+    "z_value",
+]
+
+#: European Standard Population 2013, 19 five-year bands summing to 100,000 (PHEindicatormethods `esp2013`).
+ESP2013: dict[str, float] = {
+    "0-4": 5000.0, "5-9": 5500.0, "10-14": 5500.0, "15-19": 5500.0, "20-24": 6000.0, "25-29": 6000.0,
+    "30-34": 6500.0, "35-39": 7000.0, "40-44": 7000.0, "45-49": 7000.0, "50-54": 7000.0, "55-59": 6500.0,
+    "60-64": 6000.0, "65-69": 5500.0, "70-74": 5000.0, "75-79": 4000.0, "80-84": 2500.0, "85-89": 1500.0,
+    "90+": 1000.0,
+}  # fmt: skip
+
+#: χ² (1 df) at p = 0.002: a recent trend is significant above it (Fingertips `ChiSquareConfidence`).
+TREND_CHI2_THRESHOLD = 9.54953570608324
+
+#: Value types that get a recent trend; `percentage` is accepted as a proportion on another scale.
+TREND_VALUE_TYPES = ("proportion", "percentage", "crude_rate")
+
+_TREND_POINTS = 5
+_BYAR_FROM = 10
+_DSR_MIN_EVENTS = 10
+_QUINTILE_MIN_VALUES = 5
+_HIGHER = "higher_is_better"
+_LOWER = "lower_is_better"
+
+
+def _floats(values: Any) -> np.ndarray:
+    """Float array from a scalar, list, numpy array or (nullable) pandas object; missing becomes NaN."""
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        return pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(values, dtype=float)
+
+
+def _labels(values: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Object array of labels (e.g. polarity) broadcast to `shape`."""
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.to_numpy(dtype=object)
+    return np.broadcast_to(np.asarray(values, dtype=object), shape)
+
+
+def _level(confidence: Any) -> np.ndarray:
+    """Confidence as a fraction: 95 and 0.95 both mean 95%; anything outside (0, 1] is NaN."""
+    level = _floats(confidence)
+    level = np.where(level > 1, level / 100, level)
+    return np.where((level > 0) & (level <= 1), level, np.nan)
+
+
+def z_value(confidence: Any) -> Any:
+    """Two-sided normal quantile for a confidence level (0.95 → 1.959964, 0.998 → 3.090232).
+
+    Accepts 0.95 or 95; returns a float for a scalar and an array for an array.
+    """
+    level = _level(confidence)
+    z = _sps.norm.ppf(level + (1 - level) / 2)
+    return float(z) if np.ndim(z) == 0 else z
+
+
+def _broadcast(*arrays: np.ndarray) -> list[np.ndarray]:
+    return [np.array(a, dtype=float) for a in np.broadcast_arrays(*arrays)]
+
+
+def wilson_ci(
+    numerator: Any, denominator: Any, confidence: Any = 0.95, multiplier: Any = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion (2.1), scaled by `multiplier` (100 for a percentage).
+
+    x = 0 gives a lower limit of exactly 0 and x = n an upper limit of exactly `multiplier`; confidence 1
+    gives 0 and `multiplier`. Rows with x < 0, n <= 0, x > n or anything missing give NaN.
+    """
+    x, n, z, mult = _broadcast(
+        _floats(numerator), _floats(denominator), np.asarray(z_value(confidence)), _floats(multiplier)
+    )
+    with np.errstate(all="ignore"):
+        z2 = z * z
+        spread = z * np.sqrt(z2 + 4 * x * (1 - x / n))
+        lower = (2 * x + z2 - spread) / (2 * (n + z2))
+        upper = (2 * x + z2 + spread) / (2 * (n + z2))
+    lower = np.where((x == 0) | np.isinf(z), 0.0, lower)
+    upper = np.where((x == n) | np.isinf(z), 1.0, upper)
+    computable = (x >= 0) & (n > 0) & (x <= n) & ~np.isnan(z)
+    return np.where(computable, lower * mult, np.nan), np.where(computable, upper * mult, np.nan)
+
+
+def _byar(count: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byar's approximation to the Poisson limits of a count; a negative lower limit becomes NaN."""
+    with np.errstate(all="ignore"):
+        lower = count * (1 - 1 / (9 * count) - z / (3 * np.sqrt(count))) ** 3
+        after = count + 1
+        upper = after * (1 - 1 / (9 * after) + z / (3 * np.sqrt(after))) ** 3
+    return np.where(lower >= 0, lower, np.nan), np.array(upper, dtype=float)
+
+
+def poisson_count_ci(count: Any, confidence: Any = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Limits for an observed count (2.2): exact χ² below 10 events, Byar's from 10.
+
+    A count of 0 has a lower limit of 0 (R's qchisq at df = 0; SciPy returns NaN there).
+    Negative or missing counts give NaN.
+    """
+    x, level = _broadcast(_floats(count), _level(confidence))
+    alpha = 1 - level
+    lower, upper = _byar(x, _sps.norm.ppf(level + alpha / 2))
+    exact = (x >= 0) & (x < _BYAR_FROM) & ~np.isnan(level)
+    if exact.any():
+        xe, ae = x[exact], alpha[exact]
+        with np.errstate(all="ignore"):
+            lower[exact] = np.where(xe > 0, _sps.chi2.ppf(ae / 2, 2 * xe) / 2, 0.0)
+            upper[exact] = _sps.chi2.ppf(1 - ae / 2, 2 * xe + 2) / 2
+    computable = (x >= 0) & ~np.isnan(level)
+    return np.where(computable, lower, np.nan), np.where(computable, upper, np.nan)
+
+
+def rate_ci(
+    numerator: Any, denominator: Any, confidence: Any = 0.95, multiplier: Any = 100000.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Crude rate limits (2.2): the count's Poisson limits / denominator × multiplier.
+
+    The numerator may exceed the denominator (e.g. admissions per population); n <= 0 gives NaN.
+    """
+    lower, upper = poisson_count_ci(numerator, confidence)
+    n, mult = _floats(denominator), _floats(multiplier)
+    with np.errstate(all="ignore"):
+        scale = np.where(n > 0, mult / n, np.nan)
+    return lower * scale, upper * scale
+
+
+def isr_ci(
+    observed: Any, expected: Any, confidence: Any = 0.95, refvalue: Any = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Limits of an indirectly standardised ratio O/E × refvalue (2.3): Poisson limits of O / E.
+
+    Use refvalue 100 for an SMR "x 100", or the reference rate × multiplier for an indirectly standardised
+    rate. E <= 0 gives NaN.
+    """
+    lower, upper = poisson_count_ci(observed, confidence)
+    e, ref = _floats(expected), _floats(refvalue)
+    with np.errstate(all="ignore"):
+        scale = np.where(e > 0, ref / e, np.nan)
+    return lower * scale, upper * scale
+
+
+def mean_ci(mean: Any, sd: Any, n: Any, confidence: Any = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Limits of a mean (2.5): mean ± t(n − 1) × sd / √n. Needs n >= 2 and sd >= 0, else NaN."""
+    m, s, size, level = _broadcast(_floats(mean), _floats(sd), _floats(n), _level(confidence))
+    computable = (size >= 2) & (s >= 0)
+    with np.errstate(all="ignore"):
+        half = _sps.t.ppf(level + (1 - level) / 2, np.where(computable, size - 1, np.nan)) * s / np.sqrt(size)
+    half = np.where(computable, half, np.nan)
+    return m - half, m + half
+
+
+def normalise_band(bands: Any) -> pd.Series:
+    """Canonical band labels so '0 – 4', '0-4 ' and '90 and over' match the ESP2013 keys."""
+    text = pd.Series(bands, dtype="string").str.lower()
+    text = text.str.replace(r"[\u2010-\u2015]", "-", regex=True).str.replace(r"\s+", "", regex=True)
+    text = text.str.replace(r"^(\d+)(?:andover|plus|orover|\+)$", r"\1+", regex=True)
+    return text.str.replace(r"^(\d+)to(\d+)$", r"\1-\2", regex=True)
+
+
+def attach_weights(
+    frame: pd.DataFrame,
+    band_col: str,
+    weights: Mapping[str, float] | None = None,
+    weight_col: str = "weight",
+) -> pd.DataFrame:
+    """A copy of `frame` with the standard population weight of each row's band in `weight_col`.
+
+    `weights` defaults to ESP2013; bands without a weight get NaN, which `dsr` reports per group.
+    """
+    table = ESP2013 if weights is None else weights
+    lookup = dict(zip(normalise_band(list(table)), table.values(), strict=True))
+    result = frame.copy()
+    result[weight_col] = (
+        normalise_band(frame[band_col].to_numpy()).map(lookup).to_numpy(dtype=float, na_value=np.nan)
+    )
+    return result
+
+
+def dsr(
+    frame: pd.DataFrame,
+    group_cols: str | Sequence[str],
+    count_col: str,
+    pop_col: str,
+    weight_col: str,
+    confidence: float = 0.95,
+    multiplier: float = 100000.0,
+) -> pd.DataFrame:
+    """Directly standardised rates with Dobson limits (2.4), one row per group.
+
+    Each input row is one band of one group. A missing count is 0. Σw is over the bands present in the
+    group, so age-restricted indicators supply only their bands. The result has the group columns and
+    value, lower, upper, total_count, total_pop and reason; value and limits are NaN with a reason when
+    the group has fewer than 10 events or a band with a missing or non-positive population, a missing or
+    negative weight, or a negative count.
+    """
+    keys = [group_cols] if isinstance(group_cols, str) else list(group_cols)
+    count = frame[count_col].to_numpy(dtype=float, na_value=np.nan)
+    count = np.where(np.isnan(count), 0.0, count)
+    pop = frame[pop_col].to_numpy(dtype=float, na_value=np.nan)
+    weight = frame[weight_col].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(all="ignore"):
+        parts = pd.DataFrame(
+            {
+                "weighted_rate": weight * count / pop,
+                "variance": count * (weight / pop) ** 2,
+                "weight": weight,
+                "count": count,
+                "pop": pop,
+                "bad_pop": ~(pop > 0),
+                "bad_weight": ~(weight >= 0),
+                "bad_count": count < 0,
+            },
+            index=frame.index,
+        )
+    sums = parts.groupby([frame[k] for k in keys], sort=True, dropna=False).sum()
+    events = sums["count"].to_numpy()
+    weight_total = sums["weight"].to_numpy()
+    with np.errstate(all="ignore"):
+        rate = sums["weighted_rate"].to_numpy() / weight_total
+        variance = sums["variance"].to_numpy() / weight_total**2
+        z = z_value(confidence)
+        events_lower, events_upper = _byar(events, np.full_like(events, z))
+        spread = np.sqrt(variance / events)
+        lower = (rate + spread * (events_lower - events)) * multiplier
+        upper = (rate + spread * (events_upper - events)) * multiplier
+    reason = np.select(
+        [
+            sums["bad_pop"].to_numpy() > 0,
+            sums["bad_weight"].to_numpy() > 0,
+            sums["bad_count"].to_numpy() > 0,
+            ~(weight_total > 0),
+            events < _DSR_MIN_EVENTS,
+        ],
+        [
+            "population missing or not above zero in a band",
+            "standard population weight missing or negative for a band",
+            "negative count in a band",
+            "standard population weights sum to zero",
+            "fewer than 10 events",
+        ],
+        default="",
+    )
+    ok = reason == ""
+    result = pd.DataFrame(
+        {
+            "value": np.where(ok, rate * multiplier, np.nan),
+            "lower": np.where(ok, lower, np.nan),
+            "upper": np.where(ok, upper, np.nan),
+            "total_count": events,
+            "total_pop": sums["pop"].to_numpy(),
+            "reason": reason,
+        },
+        index=sums.index,
+    )
+    return result.reset_index()
+
+
+def _judge(raw: np.ndarray, polarity: Any) -> np.ndarray:
+    """Map raw comparisons (+1 area higher, −1 lower, 0 similar, NaN not compared) to perfwatch words."""
+    raw, pol = np.broadcast_arrays(raw, _labels(polarity, np.shape(polarity)))
+    higher_good, lower_good = pol == _HIGHER, pol == _LOWER
+    neutral = pol == "no_judgement"
+    above, below = raw > 0, raw < 0
+    return np.select(
+        [
+            raw == 0,
+            above & higher_good,
+            below & higher_good,
+            above & lower_good,
+            below & lower_good,
+            above & neutral,
+            below & neutral,
+        ],
+        ["similar", "better", "worse", "worse", "better", "higher", "lower"],
+        default="not_compared",
+    ).astype(object)
+
+
+def _all_finite(*arrays: np.ndarray) -> np.ndarray:
+    ok = np.ones(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=bool)
+    for a in arrays:
+        ok &= np.isfinite(a)
+    return ok
+
+
+def compare_ci_contains(
+    value: Any, lower: Any, upper: Any, benchmark_value: Any, polarity: Any
+) -> np.ndarray:
+    """Benchmark comparison 3.2: similar when lower <= benchmark <= upper (ends inclusive).
+
+    Otherwise the area is higher (benchmark below its lower limit) or lower (above its upper limit), judged
+    by polarity: `better`/`worse`, or `higher`/`lower` for `no_judgement`. Missing value, limits,
+    benchmark or an unknown polarity give `not_compared`. Pass the limits at the comparison's level.
+    """
+    v, lo, hi, b = np.broadcast_arrays(
+        _floats(value), _floats(lower), _floats(upper), _floats(benchmark_value)
+    )
+    known = _all_finite(v, lo, hi, b) & (lo <= hi)
+    raw = np.select([b < lo, b > hi], [1.0, -1.0], default=0.0)
+    return _judge(np.where(known, raw, np.nan), polarity)
+
+
+def compare_two_level(
+    value: Any,
+    lower95: Any,
+    upper95: Any,
+    lower998: Any,
+    upper998: Any,
+    benchmark_value: Any,
+    polarity: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Benchmark comparison 3.3, graded at 95% and 99.8%.
+
+    Returns (label, grade): label as `compare_ci_contains`; grade adds the level at which the difference
+    is significant, e.g. `better_95`, `worse_99.8`, `higher_99.8`, or `similar` / `not_compared`.
+    """
+    v, lo95, hi95, lo998, hi998, b = np.broadcast_arrays(
+        _floats(value),
+        _floats(lower95),
+        _floats(upper95),
+        _floats(lower998),
+        _floats(upper998),
+        _floats(benchmark_value),
+    )
+    known = _all_finite(v, lo95, hi95, lo998, hi998, b) & (lo95 <= hi95) & (lo998 <= hi998)
+    inside95 = (lo95 <= b) & (b <= hi95)
+    above95 = (lo998 <= b) & (b <= lo95)
+    below95 = (hi95 <= b) & (b <= hi998)
+    raw = np.select([inside95, above95, below95, v < b], [0.0, 1.0, -1.0, -1.0], default=1.0)
+    label = _judge(np.where(known, raw, np.nan), polarity)
+    level = np.where(above95 | below95, "_95", "_99.8")
+    graded = np.char.add(label.astype(str), level).astype(object)
+    grade = np.where(np.isin(label, ["similar", "not_compared"]), label, graded).astype(object)
+    return label, grade
+
+
+def compare_overlap(
+    value_a: Any,
+    lower_a: Any,
+    upper_a: Any,
+    value_b: Any,
+    lower_b: Any,
+    upper_b: Any,
+    polarity: Any,
+) -> np.ndarray:
+    """Double-overlap comparison 3.4 of A against B: similar when the two intervals touch or overlap.
+
+    Otherwise A is better/worse (or higher/lower) than B by the order of the values and the polarity.
+    Also the direction-of-travel rule: with A the current period and B the earlier one, `better` means
+    improving, `worse` worsening and `similar` no change (for `no_judgement`, `higher`/`lower`).
+    """
+    va, la, ua, vb, lb, ub = np.broadcast_arrays(
+        _floats(value_a),
+        _floats(lower_a),
+        _floats(upper_a),
+        _floats(value_b),
+        _floats(lower_b),
+        _floats(upper_b),
+    )
+    known = _all_finite(va, la, ua, vb, lb, ub) & (la <= ua) & (lb <= ub)
+    overlap = np.where(va >= vb, la <= ub, lb <= ua)
+    raw = np.select([overlap, va > vb], [0.0, 1.0], default=-1.0)
+    return _judge(np.where(known, raw, np.nan), polarity)
+
+
+def quintiles(values: Any, groups: Any, polarity: Any) -> np.ndarray:
+    """Quintile 1..5 of each value among the valid values of its group (3.4, Fingertips method 15).
+
+    Bounds are the 20/40/60/80th percentiles by Excel PERCENTILE.INC (numpy 'linear'), rounded to 10
+    decimal places; a value is in the first quintile whose upper bound it does not exceed. Groups with
+    fewer than 5 valid values give NaN. For `higher_is_better` 1 is the best (highest) quintile; for
+    `lower_is_better` 1 is the best (lowest); for `no_judgement` 1 is the lowest.
+    """
+    v = _floats(values).ravel()
+    codes, uniques = pd.factorize(pd.Series(groups, dtype=object), use_na_sentinel=False)
+    valid = np.isfinite(v)
+    size = np.bincount(codes[valid], minlength=len(uniques))
+    sorted_values = v[valid][np.lexsort((v[valid], codes[valid]))]
+    starts = np.cumsum(size) - size
+    enough = size >= _QUINTILE_MIN_VALUES
+    g_size, g_start = size[enough], starts[enough]
+    bounds = np.full((len(uniques), 4), np.inf)
+    for j in range(1, 5):
+        position = (g_size - 1) * (0.2 * j)
+        whole = np.floor(position).astype(int)
+        low = sorted_values[g_start + whole]
+        high = sorted_values[g_start + np.minimum(whole + 1, g_size - 1)]
+        bounds[enough, j - 1] = np.round(low + (position - whole) * (high - low), 10)
+    category = 1 + (v[:, None] > bounds[codes]).sum(axis=1)
+    pol = _labels(polarity, v.shape)
+    ranked = np.select(
+        [pol == _HIGHER, (pol == _LOWER) | (pol == "no_judgement")], [6 - category, category], default=0
+    )
+    return np.where(valid & enough[codes] & (ranked > 0), ranked, np.nan).astype(float)
+
+
+def rank_within(values: Any, groups: Any, polarity: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of each value in its group (1 = best; for `no_judgement` 1 = highest; ties share the best rank).
+
+    Returns (rank, group size), the size counting the group's valid values. Missing values rank NaN.
+    """
+    v = _floats(values).ravel()
+    codes, uniques = pd.factorize(pd.Series(groups, dtype=object), use_na_sentinel=False)
+    pol = _labels(polarity, v.shape)
+    key = np.select([pol == _LOWER, (pol == _HIGHER) | (pol == "no_judgement")], [v, -v], default=np.nan)
+    rank = pd.Series(key).groupby(codes).rank(method="min").to_numpy(dtype=float)
+    size = np.bincount(codes, weights=np.isfinite(v), minlength=len(uniques))
+    return rank, size[codes]
+
+
+def _all_and_leave_one_out(*terms: np.ndarray) -> list[np.ndarray]:
+    """Row sums of each (series × 5) term over all points, then leaving out point 1, 2, ... 5: (series × 6)."""
+    sums = []
+    for term in terms:
+        total = term.sum(axis=1, keepdims=True)
+        sums.append(np.concatenate([total, total - term], axis=1))
+    return sums
+
+
+def _per_series(values: Any, n_rows: int, first_rows: np.ndarray) -> np.ndarray:
+    """A per-series setting given as a scalar or per row, taken from each series' most recent row."""
+    return _labels(values, (n_rows,))[first_rows]
+
+
+def recent_trend(
+    series_id: Any,
+    order: Any,
+    value: Any,
+    lower95: Any,
+    upper95: Any,
+    numerator: Any,
+    denominator: Any,
+    value_type: Any,
+    polarity: Any,
+    test: Any = "A",
+) -> pd.DataFrame:
+    """Fingertips recent trend over the five most recent points of many series at once (section 4).
+
+    Rows are points, in any order. `series_id` is one key per row, or a DataFrame of key columns (e.g.
+    indicator and area, giving a MultiIndex result); `order` sorts a series' points (e.g. period_start),
+    a missing order counting as the oldest. value_type (TREND_VALUE_TYPES), polarity and test ("A"
+    weighted regression; "B" Cochran–Armitage, for SPC-for-proportions) are scalars or per row, the
+    series' most recent row counting. The caller passes only single-period (not rolling) data.
+    Returns a frame indexed by series id with `trend` (improving / worsening for judged polarities,
+    increasing / decreasing otherwise, no_significant_change, cannot_be_calculated), `trend_reason`
+    (empty when calculated), `slope` (test A: value per period; test B: logit per period) and `chi2`.
+    """
+    if isinstance(series_id, pd.DataFrame):
+        keys = series_id.groupby(list(series_id.columns), sort=True, dropna=False)
+        codes, index = keys.ngroup().to_numpy(), keys.size().index
+    else:
+        ids = series_id if isinstance(series_id, pd.Series | pd.Index) else np.asarray(series_id)
+        codes, uniques = pd.factorize(ids, sort=True, use_na_sentinel=False)
+        index = pd.Index(uniques, name=getattr(ids, "name", None) or "series")
+    n_rows, n_series = len(codes), len(index)
+    order_values = order if isinstance(order, pd.Series | pd.Index) else np.asarray(order)
+    order_rank = pd.factorize(order_values, sort=True)[0]
+    rows = np.lexsort((-order_rank, codes))
+    codes_s = codes[rows]
+    y, lo, hi, count, denom = (
+        _floats(a).ravel()[rows] for a in (value, lower95, upper95, numerator, denominator)
+    )
+
+    def per_series_sum(flags: np.ndarray) -> np.ndarray:
+        return np.bincount(codes_s, weights=flags, minlength=n_series)
+
+    def rank_among(flags: np.ndarray) -> np.ndarray:
+        running = np.cumsum(flags)
+        before_start = running[starts] - flags[starts]
+        return running - before_start[codes_s]
+
+    n_points = np.bincount(codes_s, minlength=n_series)
+    starts = np.cumsum(n_points) - n_points
+    valid = np.isfinite(y) & np.isfinite(count) & (count >= 0) & (denom > 0)
+    in_run = rank_among(~valid) == 0
+    usable = in_run & np.isfinite(lo) & np.isfinite(hi)
+    position = rank_among(usable) - 1
+    chosen = usable & (position < _TREND_POINTS)
+    t_index = _TREND_POINTS - 1 - position[chosen]
+
+    points = np.full((n_series, _TREND_POINTS, 5), np.nan)
+    points[codes_s[chosen], t_index] = np.column_stack([y, lo, hi, count, denom])[chosen]
+    y_m, lo_m, hi_m, count_m, denom_m = np.moveaxis(points, 2, 0)
+    first_rows = rows[starts] if n_series else np.zeros(0, dtype=int)
+    kind = _per_series(value_type, n_rows, first_rows)
+    pol = _per_series(polarity, n_rows, first_rows)
+    method = _per_series(test, n_rows, first_rows)
+
+    t = np.arange(1, _TREND_POINTS + 1, dtype=float)
+    with np.errstate(all="ignore"):
+        weight = 1 / ((hi_m - lo_m) / 3.92) ** 2
+        s0, s1, s2 = _all_and_leave_one_out(weight, weight * t, weight * t**2)
+        sy, sty = _all_and_leave_one_out(weight * y_m, weight * y_m * t)
+        spread = s0 * s2 - s1**2
+        slopes_a = (s0 * sty - s1 * sy) / spread
+        chi2_a = slopes_a[:, 0] ** 2 * spread[:, 0] / s0[:, 0]
+
+        logit = np.log(count_m / (denom_m - count_m))
+        m, st, stt = _all_and_leave_one_out(np.ones((1, _TREND_POINTS)), t[None, :], t[None, :] ** 2)
+        ly, lty = _all_and_leave_one_out(logit, logit * t)
+        slopes_b = (m * lty - ly * st) / (m * stt - st**2)
+        big_n, big_o = denom_m.sum(axis=1), count_m.sum(axis=1)
+        n_t, o_t, n_tt = denom_m @ t, count_m @ t, denom_m @ t**2
+        chi2_b = (
+            big_n * (big_n * o_t - big_o * n_t) ** 2 / (big_o * (big_n - big_o) * (big_n * n_tt - n_t**2))
+        )
+
+    use_b = method == "B"
+    slopes = np.where(use_b[:, None], slopes_b, slopes_a)
+    chi2 = np.where(use_b, chi2_b, chi2_a)
+    inputs_ok = np.where(use_b, np.isfinite(logit).all(axis=1), np.isfinite(weight).all(axis=1))
+
+    reason = np.select(
+        [
+            ~np.isin(kind, TREND_VALUE_TYPES),
+            ~np.isin(method, ["A", "B"]),
+            n_points < _TREND_POINTS,
+            per_series_sum(in_run) < _TREND_POINTS,
+            per_series_sum(in_run & (count == denom)) > 0,
+            per_series_sum(usable) < _TREND_POINTS,
+            ~inputs_ok & ~use_b,
+            ~inputs_ok & use_b,
+        ],
+        [
+            "recent trend is calculated only for proportions and crude rates",
+            "trend test must be A or B",
+            "fewer than 5 points",
+            "fewer than 5 valid points (value, count and denominator) in an unbroken run to the latest",
+            "a count equals its denominator",
+            "fewer than 5 recent points with 95% confidence intervals",
+            "a 95% confidence interval has zero width",
+            "a count of zero or not below its denominator leaves the logit undefined",
+        ],
+        default="",
+    )
+    calculated = reason == ""
+    consistent = (slopes < 0).all(axis=1) | (slopes >= 0).all(axis=1)
+    significant = calculated & consistent & (chi2 > TREND_CHI2_THRESHOLD)
+    rising = slopes[:, 0] > 0
+    trend = np.select(
+        [
+            ~calculated,
+            ~significant,
+            (pol == _HIGHER) & rising,
+            (pol == _HIGHER) & ~rising,
+            (pol == _LOWER) & rising,
+            (pol == _LOWER) & ~rising,
+            rising,
+        ],
+        [
+            "cannot_be_calculated",
+            "no_significant_change",
+            "improving",
+            "worsening",
+            "worsening",
+            "improving",
+            "increasing",
+        ],
+        default="decreasing",
+    )
+    return pd.DataFrame(
+        {
+            "trend": trend.astype(object),
+            "trend_reason": reason.astype(object),
+            "slope": np.where(calculated, slopes[:, 0], np.nan),
+            "chi2": np.where(calculated, chi2, np.nan),
+        },
+        index=index,
+    )
