@@ -166,7 +166,13 @@ def framework_document(areas: int, indicators: int, periods: int) -> dict:
     ]  # fmt: skip
     area_list = [{"id": geo.nation, "name": "Nation", "level": "nation"}]
     area_list += [
-        {"id": r, "name": f"Region {i + 1}", "level": "region", "parent": geo.nation, "comparator": geo.nation}
+        {
+            "id": r,
+            "name": f"Region {i + 1}",
+            "level": "region",
+            "parent": geo.nation,
+            "comparator": geo.nation,
+        }
         for i, r in enumerate(geo.regions)
     ]
     area_list += [
@@ -192,7 +198,12 @@ def framework_document(areas: int, indicators: int, periods: int) -> dict:
         "themes": themes,
         "reporting": {
             "cycles": [
-                {"id": "board", "title": "Board performance report", "kind": "performance", "months": ["jul", "nov", "mar"]}
+                {
+                    "id": "board",
+                    "title": "Board performance report",
+                    "kind": "performance",
+                    "months": ["jul", "nov", "mar"],
+                }
             ]
         },  # fmt: skip
     }
@@ -222,7 +233,9 @@ def _local_values(kind: str, index: int, sizes: np.ndarray, periods: int, rng: n
         numerator = rng.poisson(population * rate / 100000).astype(float)
         return nan, numerator, population
     if kind == "count":
-        expected = np.maximum(0.5, base * sizes[:, None] / sizes.mean() * (1 + _series_noise(rng, shape, 0.1)))
+        expected = np.maximum(
+            0.5, base * sizes[:, None] / sizes.mean() * (1 + _series_noise(rng, shape, 0.1))
+        )
         return rng.poisson(expected).astype(float), nan, nan
     return np.round(base * (1 + _series_noise(rng, shape, 0.08)), 1), nan, nan
 
@@ -308,7 +321,9 @@ def generate(out: Path, areas: int, indicators: int, periods: int, seed: int = S
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--areas", type=int, default=1000, help="areas in all: a nation, regions, local areas")
+    parser.add_argument(
+        "--areas", type=int, default=1000, help="areas in all: a nation, regions, local areas"
+    )
     parser.add_argument("--indicators", type=int, default=50)
     parser.add_argument("--periods", type=int, default=20, help="quarters, from Q1 2019/20")
     parser.add_argument("--out", type=Path, required=True, help="folder for framework.yaml and data.csv")

@@ -34,6 +34,18 @@ sys.path.insert(0, str(HERE))
 
 from generate import Dataset, generate  # noqa: E402
 
+
+def say(line: str) -> None:
+    """A line of the result (stdout)."""
+    sys.stdout.write(line + "\n")
+
+
+def progress(line: str) -> None:
+    """A line of progress (stderr, so the table on stdout stays clean)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 HEAVY_MODULES = ("pandas", "numpy", "matplotlib", "weasyprint", "jinja2", "pyarrow", "scipy")
 
 
@@ -109,6 +121,8 @@ def _child(name: str, work: Path) -> dict:
         return _child_render(name, dataset["report"], work)
     if name == "imports":
         return _child_imports(dataset["largest_framework"])
+    if name.startswith("each-area-"):
+        return _child_each_area(int(name.rsplit("-", 1)[1]), dataset["each_area"], work)
     raise SystemExit(f"unknown child scenario {name}")
 
 
@@ -133,50 +147,67 @@ def _child_pipeline(name: str, big: dict) -> dict:
     return {"seconds": seconds, "note": f"{len(results.table):,} result rows"}
 
 
-def _child_render(kind: str, report: dict, work: Path) -> dict:
-    import importlib.util
-
-    if importlib.util.find_spec("perfwatch.render.build") is None:
-        return {"skipped": "perfwatch.render.build does not exist yet"}
+def _evaluated(dataset: dict):
+    """Load and evaluate a dataset (set-up for the render scenarios, not timed)."""
     from perfwatch.data import load_observations
     from perfwatch.evaluate import evaluate
     from perfwatch.framework import load_framework
+
+    framework = load_framework(Path(dataset["framework"]))
+    observations = load_observations(framework, [Path(dataset["data"])])
+    return evaluate(framework, observations.frame)
+
+
+def _render_api():
+    """`perfwatch.render.build`, or None while it is not written yet."""
+    import importlib.util
+
+    if importlib.util.find_spec("perfwatch.render.build") is None:
+        return None
     from perfwatch.render import build
 
-    if not hasattr(build, "build_report"):
-        return {"skipped": "perfwatch.render.build has no build_report yet"}
-    framework = load_framework(Path(report["framework"]))
-    observations = load_observations(framework, [Path(report["data"])])
-    results = evaluate(framework, observations.frame)
-    out = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-", dir=work))
+    return build if hasattr(build, "build_report") and hasattr(build, "build_each_area") else None
+
+
+def _child_render(kind: str, report: dict, work: Path) -> dict:
+    build = _render_api()
+    if build is None:
+        return {"skipped": "perfwatch.render.build (build_report) does not exist yet"}
+    from perfwatch.render.context import ReportOptions
+
+    results = _evaluated(report)
+    out = Path(tempfile.mkdtemp(prefix=f"render-{kind}-", dir=work))
+    options = ReportOptions(area=report["area"], cycle="board")
     start = time.perf_counter()
-    written = _call_build_report(build.build_report, results, kind, out, report["area"])
+    paths = build.build_report(
+        results, kind="performance", formats=[kind], out_dir=out, options=options, force=True
+    )
     seconds = time.perf_counter() - start
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return {"seconds": seconds, "note": f"{report['indicators']} indicators, {size / 1e6:.1f} MB {written}"}
-
-
-def _call_build_report(build_report, results, kind: str, out: Path, area: str) -> str:
-    """Call `build_report` with the arguments its signature names, so the benchmark follows its API."""
-    import inspect
-
-    offered = {
-        "results": results,
-        "kind": "performance",
-        "area": area,
-        "formats": [kind],
-        "format": kind,
-        "out": out,
-        "output": out,
-        "out_dir": out,
-        "output_dir": out,
-        "path": out / f"report.{kind}",
-        "cycle": "board",
+    size = sum(p.stat().st_size for p in paths)
+    return {
+        "seconds": seconds,
+        "note": f"{report['indicators']} indicators, one area, {size / 1e6:.1f} MB {kind}",
     }
-    parameters = inspect.signature(build_report).parameters
-    arguments = {name: offered[name] for name in parameters if name in offered}
-    build_report(**arguments)
-    return f"({', '.join(sorted(arguments))})"
+
+
+def _child_each_area(processes: int, dataset: dict, work: Path) -> dict:
+    """The library's `build_each_area`, for when the CLI has no `--each-area` yet (evaluation not timed)."""
+    build = _render_api()
+    if build is None:
+        return {"skipped": "neither `perfwatch report --each-area` nor build_each_area exists yet"}
+    results = _evaluated(dataset)
+    out = Path(tempfile.mkdtemp(prefix=f"each-area-{processes}-", dir=work))
+    start = time.perf_counter()
+    built, failures = build.build_each_area(
+        results, kind="performance", formats=["html"], out_dir=out, max_workers=processes, force=True
+    )
+    seconds = time.perf_counter() - start
+    if failures:
+        return {"failed": f"{len(failures)} areas failed, first: {next(iter(failures.items()))}"}
+    return {
+        "seconds": seconds,
+        "note": f"{len(built)} HTML reports via build_each_area (evaluation not timed)",
+    }
 
 
 def _child_imports(framework: str) -> dict:
@@ -194,33 +225,60 @@ def _child_imports(framework: str) -> dict:
 # --- the parent: datasets, scenarios, timing, table ---------------------------------------------------
 
 
-def prepare(work: Path, sizes: Sizes) -> dict:
-    """Generate (or reuse) the datasets and write their paths to `datasets.json` for the children."""
+GROUP_FAMILY = {
+    "load": "big",
+    "evaluate": "big",
+    "startup": None,
+    "report": "report",
+    "each-area": "each_area",
+}
+SCENARIO_GROUP = {
+    "arrow": "load", "load": "load", "evaluate": "evaluate", "total": "evaluate", "help": "startup",
+    "validate": "startup", "imports": "startup", "html": "report", "pdf": "report",
+}  # fmt: skip
+
+
+def families_for(only: str | None) -> set[str]:
+    """The datasets the chosen scenarios need, so a quick `--only load` generates one dataset, not three."""
+    if not only:
+        return {family for family in GROUP_FAMILY.values() if family}
+    families = set()
+    for name in (n.strip() for n in only.split(",")):
+        group = "each-area" if name.startswith("each-area") else SCENARIO_GROUP.get(name, name)
+        if group not in GROUP_FAMILY:
+            choices = sorted({*GROUP_FAMILY, *SCENARIO_GROUP})
+            raise SystemExit(f"--only: no scenario or group named {name!r}; choose from {', '.join(choices)}")
+        if GROUP_FAMILY[group]:
+            families.add(GROUP_FAMILY[group])
+    return families
+
+
+def prepare(work: Path, sizes: Sizes, families: set[str]) -> dict:
+    """Generate (or reuse) the datasets and record their paths in `datasets.json` for the children."""
     work.mkdir(parents=True, exist_ok=True)
-    found: dict[str, Dataset] = {}
-    for family, (areas, indicators, periods) in (
-        ("big", sizes.big),
-        ("report", sizes.report),
-        ("each_area", sizes.each_area),
-    ):
+    record = work / "datasets.json"
+    info = json.loads(record.read_text()) if record.exists() else {}
+    for family in sorted(families):
+        areas, indicators, periods = getattr(sizes, family)
         folder = work / f"data-{areas}x{indicators}x{periods}"
         if not (folder / "data.csv").exists() or not (folder / "framework.yaml").exists():
-            print(f"generating {areas} areas × {indicators} indicators × {periods} periods ...", file=sys.stderr)  # noqa: T201
-            found[family] = generate(folder, areas, indicators, periods)
+            progress(f"generating {areas} areas × {indicators} indicators × {periods} periods ...")
+            dataset = generate(folder, areas, indicators, periods)
         else:
-            rows = sum(1 for _ in (folder / "data.csv").open()) - 1
-            found[family] = Dataset(folder / "framework.yaml", folder / "data.csv", rows, areas, indicators, periods)
-    _write_project(found["each_area"])
-    info = {
-        family: {
-            "framework": str(d.framework), "data": str(d.data), "rows": d.rows, "areas": d.areas,
-            "indicators": d.indicators, "periods": d.periods, "area": "area-00001",
-        }
-        for family, d in found.items()
-    }  # fmt: skip
+            with (folder / "data.csv").open("rb") as data:
+                rows = sum(1 for _ in data) - 1
+            dataset = Dataset(
+                folder / "framework.yaml", folder / "data.csv", rows, areas, indicators, periods
+            )
+        if family == "each_area":
+            _write_project(dataset)
+        info[family] = {
+            "framework": str(dataset.framework), "data": str(dataset.data), "rows": dataset.rows,
+            "areas": areas, "indicators": indicators, "periods": periods, "area": "area-00001",
+        }  # fmt: skip
     info["largest_framework"] = str(largest_framework())
-    (work / "datasets.json").write_text(json.dumps(info, indent=2))
-    return info
+    record.write_text(json.dumps(info, indent=2))
+    return {family: info[family] for family in families} | {"largest_framework": info["largest_framework"]}
 
 
 def _write_project(dataset: Dataset) -> None:
@@ -249,11 +307,12 @@ def report_help() -> str:
     return done.stdout if done.returncode == 0 else ""
 
 
-def scenarios(info: dict, sizes: Sizes, work: Path) -> list[Scenario]:
-    big = info["big"]
-    rows = f"{big['rows']:,} rows"
+def scenarios(info: dict, sizes: Sizes) -> list[Scenario]:
+    """Every scenario whose dataset was prepared, in the order of the table."""
     perfwatch = perfwatch_command()
     framework = info["largest_framework"]
+    rows = f"{info['big']['rows']:,} rows" if "big" in info else ""
+    report = info.get("report", {}).get("indicators")
     result = [
         Scenario("arrow", "load", f"pyarrow.csv.read_csv alone, {rows} (the floor)", sizes.big_runs, child="arrow"),
         Scenario("load", "load", f"load + check via load_observations, {rows}", sizes.big_runs, child="load", floor="arrow"),
@@ -266,22 +325,27 @@ def scenarios(info: dict, sizes: Sizes, work: Path) -> list[Scenario]:
         Scenario("validate", "startup", f"perfwatch validate {Path(framework).name}", sizes.small_runs,
                  command=[*perfwatch, "validate", framework], bar_seconds=0.5),
         Scenario("imports", "startup", "modules imported by perfwatch validate", 1, child="imports"),
-        Scenario("html", "report", f"one {info['report']['indicators']}-indicator performance report to HTML",
-                 sizes.big_runs, child="html", bar_seconds=2.0),
-        Scenario("pdf", "report", f"one {info['report']['indicators']}-indicator performance report to PDF",
-                 sizes.big_runs, child="pdf"),
+        Scenario("html", "report", f"one {report}-indicator performance report to HTML", sizes.big_runs,
+                 child="html", bar_seconds=2.0),
+        Scenario("pdf", "report", f"one {report}-indicator performance report to PDF", sizes.big_runs, child="pdf"),
     ]  # fmt: skip
-    areas = info["each_area"]["areas"]
-    folder = Path(info["each_area"]["framework"]).parent
+    result = [s for s in result if GROUP_FAMILY[s.group] is None or GROUP_FAMILY[s.group] in info]
+    if "each_area" not in info:
+        return result
+    each = info["each_area"]
+    folder = Path(each["framework"]).parent
     cores = os.cpu_count() or 1
+    has_cli = "--each-area" in report_help()
+    how = "perfwatch report --each-area" if has_cli else "build_each_area (HTML)"
     for processes in (1, cores):
         result.append(
             Scenario(
                 f"each-area-{processes}", "each-area",
-                f"perfwatch report --each-area, {areas} areas × {info['each_area']['indicators']} indicators, "
-                f"{processes} {'core' if processes == 1 else 'cores'}",
-                max(1, sizes.big_runs - 2) if processes == 1 else sizes.big_runs,
-                command=_each_area_command(perfwatch, processes, cores), floor=None, cwd=folder,
+                f"{how}, {each['areas']} areas × {each['indicators']} indicators, "
+                f"{processes} {'process' if processes == 1 else 'processes'}",
+                sizes.big_runs,
+                command=_each_area_command(perfwatch, processes, cores) if has_cli else None,
+                child=None if has_cli else f"each-area-{processes}", cwd=folder,
             )
         )  # fmt: skip
     return result
@@ -301,14 +365,18 @@ def _each_area_command(perfwatch: list[str], processes: int, cores: int) -> list
 
 def measure(scenario: Scenario, work: Path) -> Outcome:
     outcome = Outcome(scenario)
-    if scenario.group == "each-area" and "--each-area" not in report_help():
-        outcome.skipped = "perfwatch report --each-area does not exist yet"
-        return outcome
     for _ in range(scenario.runs):
         if scenario.command is not None:
             command = scenario.command
         else:
-            command = [sys.executable, str(Path(__file__).resolve()), "--child", scenario.child, "--work", str(work)]
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child",
+                scenario.child,
+                "--work",
+                str(work),
+            ]
         seconds, peak_mb, code, out, err = _run_child(command, scenario.cwd)
         outcome.peak_mb = max(outcome.peak_mb, peak_mb)
         if scenario.command is not None:
@@ -378,25 +446,38 @@ def print_table(outcomes: list[Outcome], machine: str) -> None:
             notes.append(f"{o.scenario.name}: {o.note}")
             continue
         if o.skipped or o.failed:
-            rows.append((o.scenario.name, "—", "—", "—", "", "", "skipped" if o.skipped else "FAILED", o.scenario.what))
+            rows.append(
+                (
+                    o.scenario.name,
+                    "—",
+                    "—",
+                    "—",
+                    "",
+                    "",
+                    "skipped" if o.skipped else "FAILED",
+                    o.scenario.what,
+                )
+            )
             notes.append(f"{o.scenario.name}: {o.skipped or o.failed}")
             continue
         ratio, bar, met = verdict(o, floors)
         spread = f"{min(o.seconds):.2f}–{max(o.seconds):.2f}" if len(o.seconds) > 1 else ""
-        rows.append((o.scenario.name, f"{o.median:.2f}", spread, f"{o.peak_mb:.0f}", ratio, bar, met, o.scenario.what))
+        rows.append(
+            (o.scenario.name, f"{o.median:.2f}", spread, f"{o.peak_mb:.0f}", ratio, bar, met, o.scenario.what)
+        )
         if o.note:
             notes.append(f"{o.scenario.name}: {o.note}")
     speedup = _speedup(outcomes)
     if speedup:
         notes.append(speedup)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    print(machine)  # noqa: T201
+    say(machine)
     for index, row in enumerate(rows):
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())  # noqa: T201
+        say("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if index == 0:
-            print("  ".join("-" * width for width in widths))  # noqa: T201
+            say("  ".join("-" * width for width in widths))
     for note in notes:
-        print(f"  · {note}")  # noqa: T201
+        say(f"  · {note}")
 
 
 def _speedup(outcomes: list[Outcome]) -> str:
@@ -404,7 +485,9 @@ def _speedup(outcomes: list[Outcome]) -> str:
     if len(each) < 2:
         return ""
     one, many = each[0], each[-1]
-    return f"each-area speed-up: {one.median / many.median:.2f}× on {many.scenario.name.rsplit('-', 1)[1]} cores"
+    return (
+        f"each-area speed-up: {one.median / many.median:.2f}× on {many.scenario.name.rsplit('-', 1)[1]} cores"
+    )
 
 
 def machine_line() -> str:
@@ -439,20 +522,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes and one run each (a smoke test)")
     parser.add_argument("--only", help="scenarios or groups to run, comma-separated (e.g. load,startup)")
     parser.add_argument("--work", type=Path, help="folder for datasets and outputs (default build/bench)")
+    parser.add_argument(
+        "--runs", type=int, help="runs of every scenario (default 3 for the big ones, 5 for start-up)"
+    )
     parser.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     work = (args.work or ROOT / "build" / ("bench-quick" if args.quick else "bench")).resolve()
     if args.child:
-        print(json.dumps(_child(args.child, work)))  # noqa: T201
+        say(json.dumps(_child(args.child, work)))
         return 0
-    info = prepare(work, sizes)
-    chosen = select(scenarios(info, sizes, work), args.only)
+    info = prepare(work, sizes, families_for(args.only))
+    chosen = select(scenarios(info, sizes), args.only)
+    for scenario in chosen:
+        scenario.runs = args.runs or scenario.runs
     machine = machine_line()
     outcomes = []
     for scenario in chosen:
-        print(f"running {scenario.name} ({scenario.runs}×) ...", file=sys.stderr, flush=True)  # noqa: T201
+        progress(f"running {scenario.name} ({scenario.runs}×) ...")
         outcomes.append(measure(scenario, work))
     print_table(outcomes, machine)
     if args.json:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -282,7 +283,10 @@ def healthwatch_kent(files: Files, rng: np.random.Generator) -> None:
     }
     annual_judged = {
         "changes-made": ("clear_evidence", "Changes made by providers after Enter & View visits"),
-        "consultation-improved": ("some_evidence", "Commissioners' consultation plans changed after our comments"),
+        "consultation-improved": (
+            "some_evidence",
+            "Commissioners' consultation plans changed after our comments",
+        ),
         "volunteer-profile": ("partly_reflects", "Volunteer equality monitoring against the Kent population"),
         "peer-audit": ("met", "Peer audit of the information service by Healthwatch Medway"),
         "fully-accessible": ("met", "Accessibility audit of the website and printed information"),
@@ -315,45 +319,69 @@ def healthwatch_kent(files: Files, rng: np.random.Generator) -> None:
         [[ind, "kent", period, value, note] for ind, period, value, note in assurance],
     )
 
-    files.text(f"{base}/commentary/ev-visits/Q4-2017-18.md", """
+    files.text(
+        f"{base}/commentary/ev-visits/Q4-2017-18.md",
+        """
 Twenty Enter & View visits were made in 2017/18 against the target of 24. Two authorised
 representatives left in the autumn and the replacements were not trained until February, so the
 fourth-quarter programme was cut back to four visits.
 
 Six visits planned for the last quarter have been moved to April and May 2018. The volunteer
 coordinator is training four more representatives, which will let us run two visits a fortnight.
-""")
-    files.text(f"{base}/commentary/ev-visits.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/ev-visits.md",
+        """
 Enter & View visits look at care from the point of view of the people using it. Each visit produces a
 report with recommendations to the provider, who is asked to respond within 20 working days.
-""")
-    files.text(f"{base}/commentary/districts-covered/2018-03.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/districts-covered/2018-03.md",
+        """
 Public Voice covered eleven of the twelve districts this year. The August visits to **Dartford** were
 cancelled when the venue closed at short notice and could not be rearranged before the September
 programme in Dover began.
-""")
-    files.text(f"{base}/commentary/district-visits/dartford/2017-18.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/district-visits/dartford/2017-18.md",
+        """
 Six visits in Dartford against eight: the August programme was lost (see *districts covered*). Two
 extra visits to Darent Valley Hospital's outpatient clinics are booked for April 2018.
-""")
-    files.text(f"{base}/commentary/stakeholder-responses/Q4-2017-18.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/stakeholder-responses/Q4-2017-18.md",
+        """
 One provider has not yet responded to our report on discharge from hospital, published in January.
 We have written to the chief executive and raised it with the commissioner; if there is no response
 by the end of May it will be escalated to the Health Overview and Scrutiny Committee.
-""")
-    files.text(f"{base}/commentary/quality-accounts/2017-18.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/quality-accounts/2017-18.md",
+        """
 Six of the seven trusts published our feedback in their 2017/18 quality accounts. Kent Community
 Health NHS Foundation Trust missed the deadline for our statement; the trust has agreed to include it
 in next year's account and to share its draft with us by the end of February.
-""")
-    files.text(f"{base}/commentary/users-satisfied/Q4-2017-18.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/users-satisfied/Q4-2017-18.md",
+        """
 Satisfaction dipped to just under 90% in the last quarter. Most of the dissatisfied callers were
 looking for NHS dentists taking new patients, where we could signpost but not find a place.
-""")
-    files.text(f"{base}/commentary/C1.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/C1.md",
+        """
 The Public Voice programme visits one district a month, so that each of Kent's twelve districts is
 visited in turn over the year. Volunteers from the district join each visit.
-""")
+""",
+    )
     files.csv(
         f"{base}/actions.csv",
         ["id", "title", "outcome", "indicators", "owner", "due", "status", "completed", "notes"],
@@ -407,7 +435,10 @@ def thurrock_hwb(files: Files, rng: np.random.Generator) -> None:
     sheets: dict[str, list[list[object]]] = {"thurrock": [], "england": []}
     for indicator, (before, after, eng_before, eng_after, size) in THURROCK_QUARTERLY.items():
         per = 100_000 if indicator == "TH-chlamydia" else 100
-        for area, a, b, scale in (("thurrock", before, after, 1), ("england", eng_before, eng_after, ENGLAND_SCALE)):
+        for area, a, b, scale in (
+            ("thurrock", before, after, 1),
+            ("england", eng_before, eng_after, ENGLAND_SCALE),
+        ):
             line = np.concatenate([np.full(4, a), np.linspace(a + (b - a) / 4, b, 4)]) / per
             denominators = np.round(size * scale * rng.uniform(0.95, 1.05, 8), 2 if per > 100 else 0)
             numerators = rng.binomial(denominators.astype(int), np.clip(line * rng.normal(1, 0.02, 8), 0, 1))
@@ -423,12 +454,17 @@ def thurrock_hwb(files: Files, rng: np.random.Generator) -> None:
     for indicator, (before, after) in THURROCK_COUNTS.items():
         shares = np.array([0.21, 0.24, 0.25, 0.30])
         counts = np.round(np.concatenate([before * shares, after * shares]) * rng.normal(1, 0.04, 8))
-        sheets["thurrock"].extend([indicator, label, None, None, int(c)] for label, c in zip(quarters, counts, strict=True))
+        sheets["thurrock"].extend(
+            [indicator, label, None, None, int(c)] for label, c in zip(quarters, counts, strict=True)
+        )
     titles = ["Thurrock Health and Well-Being Board - performance indicator return",
               "Quarterly outturn, 2012/13 and 2013/14 (Q1 to Q4)", SYNTHETIC]  # fmt: skip
     files.xlsx(
         f"{base}/data/pi-return-2013-14.xlsx",
-        [(area, titles, ["PI", "Quarter", "Numerator", "Denominator", "Outturn"], rows) for area, rows in sheets.items()],
+        [
+            (area, titles, ["PI", "Quarter", "Numerator", "Denominator", "Outturn"], rows)
+            for area, rows in sheets.items()
+        ],
     )
 
     # Monthly adult social care returns with counts; the rate denominators are person-years
@@ -440,15 +476,21 @@ def thurrock_hwb(files: Files, rng: np.random.Generator) -> None:
         scale = over_65 / 20_900
         for i, (yy, mm) in enumerate(calendar):
             later = i >= 12
-            admissions_rate = (734.6 if not later else 762.0) if area == "thurrock" else (697.0 if not later else 668.8)
+            admissions_rate = (
+                (734.6 if not later else 762.0) if area == "thurrock" else (697.0 if not later else 668.8)
+            )
             admissions = int(rng.poisson(admissions_rate * over_65 / 100_000 / 12))
-            monthly.append(["TH-care-home-admissions", area, month(yy, mm), admissions, round(over_65 / 12, 2)])
+            monthly.append(
+                ["TH-care-home-admissions", area, month(yy, mm), admissions, round(over_65 / 12, 2)]
+            )
             dtoc_rate = (9.2 if not later else 7.9) if area == "thurrock" else (9.4 if not later else 9.6)
             delayed = int(rng.poisson(dtoc_rate * adults / 100_000))
             monthly.append(["TH-dtoc", area, month(yy, mm), delayed, adults])
             users = int(2_650 * scale * rng.normal(1, 0.01))
             share = (0.523 if area == "thurrock" else 0.56) + (0.0135 if area == "thurrock" else 0.006) * i
-            monthly.append(["TH-self-directed", area, month(yy, mm), int(binomial(rng, users, min(share, 0.9))), users])
+            monthly.append(
+                ["TH-self-directed", area, month(yy, mm), int(binomial(rng, users, min(share, 0.9))), users]
+            )
     files.csv(
         f"{base}/data/adult-social-care-monthly.csv",
         ["indicator", "area", "period", "numerator", "denominator"],
@@ -474,55 +516,82 @@ def thurrock_hwb(files: Files, rng: np.random.Generator) -> None:
         annual,
     )
 
-    files.text(f"{base}/commentary/P1-mental-health/Q4-2013-14.md", """
+    files.text(
+        f"{base}/commentary/P1-mental-health/Q4-2013-14.md",
+        """
 **Mental Health Partnership Board, March 2014.** Members welcomed the employment pathway agreed with
 secondary mental health services in September, but said it is too early to see more people in work:
 the first twelve referrals are still on the programme.
 
 The Board asked for the Q3 employment figure, which was not published nationally, to be reported as
 soon as it is available.
-""")
-    files.text(f"{base}/commentary/P1-disability/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/P1-disability/Q4-2013-14.md",
+        """
 **Disability Partnership Board, March 2014.** Self-directed support has risen every month since the
 resource allocation system was revised in September. Members reported that direct payments are still
 hard to set up for people who do not want to employ a personal assistant.
-""")
-    files.text(f"{base}/commentary/P1-frail-elderly/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/P1-frail-elderly/Q4-2013-14.md",
+        """
 **Older People Partnership Board, March 2014.** Seven-day reablement went live in November as planned
 and delayed transfers have fallen below the target since. Care home admissions remain above target:
 the Board heard that more people are being admitted directly from hospital, and asked the Executive to
 look at step-down beds as an alternative.
-""")
-    files.text(f"{base}/commentary/P1-carers/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/P1-carers/Q4-2013-14.md",
+        """
 **Carers' Executive, February 2014.** The refreshed carers' strategy was signed off in November. Carers
 told the Executive that assessments are quicker, but that they hear about respite too late.
-""")
-    files.text(f"{base}/commentary/TH-care-home-admissions/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/TH-care-home-admissions/Q4-2013-14.md",
+        """
 Admissions rose in the second half of the year, mostly people admitted straight from hospital after a
 fall or a stroke. The integrated rapid response service (DP1-02) starts in April 2014.
-""")
-    files.text(f"{base}/commentary/TH-dementia-diagnosis/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/TH-dementia-diagnosis/Q4-2013-14.md",
+        """
 Diagnosis rates passed the 50% target in the third quarter as the memory assessment pathway reached
 two thirds of GP practices.
-""")
-    files.text(f"{base}/commentary/P2-best-start/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/P2-best-start/Q4-2013-14.md",
+        """
 **Children and Young People's Partnership highlight report.** MMR catch-up clinics in October and
 November reached 212 children. Breastfeeding at 6-8 weeks has not improved; the Baby Friendly
 assessment is booked for May 2014.
-""")
-    files.text(f"{base}/commentary/qualitative/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/qualitative/Q4-2013-14.md",
+        """
 The partnership boards met between January and March 2014. Each was asked two questions: are the
 delivery plan actions being delivered, and are they making a difference to the people the board
 represents? Their answers are given under each priority outcome.
 
 HealthWatch Thurrock reported that residents value the new seven-day reablement service, and raised
 concerns about access to GP appointments, which the Commissioning Reference Group will take up.
-""")
-    files.text(f"{base}/commentary/children-highlight/Q4-2013-14.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/children-highlight/Q4-2013-14.md",
+        """
 Part 2 of the Strategy is on track except for the safeguarding outcome: repeat child protection plans
 rose to 17.6% in the fourth quarter. The Local Safeguarding Children Board has commissioned an audit of
 the cases, to report in June.
-""")
+""",
+    )
     files.csv(
         f"{base}/actions.csv",
         ["id", "title", "outcome", "indicators", "owner", "due", "status", "completed", "notes"],
@@ -573,7 +642,9 @@ def forth_valley_ijb(files: Files, rng: np.random.Generator) -> None:
                 if (indicator, locality, label) == ("CI-8", "rural-stirling", year(2013)):
                     agree = size = "*"  # fewer than 50 carers responded
                 survey.append([indicator, locality, label, agree, size])
-            survey.append([indicator, "scotland", label, int(binomial(rng, scotland_n, level / 100)), scotland_n])
+            survey.append(
+                [indicator, "scotland", label, int(binomial(rng, scotland_n, level / 100)), scotland_n]
+            )
     titles = ["Health and Care Experience Survey - Forth Valley localities",
               "Weighted respondents agreeing, by locality and survey year (biennial)", SYNTHETIC]  # fmt: skip
     files.xlsx(
@@ -592,23 +663,86 @@ def forth_valley_ijb(files: Files, rng: np.random.Generator) -> None:
             label = year(y)
             covid = y == 2020
             mortality = (426 + 3 * k + (30 if covid else 0)) * factor * rng.normal(1, 0.015)
-            half = 1.96 * mortality / np.sqrt(mortality * adults * 1.25 / 100_000)  # deaths at all ages under 75
-            rows.append(["CI-11", area, label, round(mortality, 1), None, None, round(mortality - half, 1), round(mortality + half, 1)])
-            admissions = int(adults * (0.122 - 0.0015 * k - (0.018 if covid else 0)) * factor * rng.normal(1, 0.01))
+            half = (
+                1.96 * mortality / np.sqrt(mortality * adults * 1.25 / 100_000)
+            )  # deaths at all ages under 75
+            rows.append(
+                [
+                    "CI-11",
+                    area,
+                    label,
+                    round(mortality, 1),
+                    None,
+                    None,
+                    round(mortality - half, 1),
+                    round(mortality + half, 1),
+                ]
+            )
+            admissions = int(
+                adults * (0.122 - 0.0015 * k - (0.018 if covid else 0)) * factor * rng.normal(1, 0.01)
+            )
             rows.append(["CI-12", area, label, None, admissions, adults, None, None])
-            bed_days = int(adults * (1.22 - 0.012 * k - (0.15 if covid else 0)) * factor * rng.normal(1, 0.01))
+            bed_days = int(
+                adults * (1.22 - 0.012 * k - (0.15 if covid else 0)) * factor * rng.normal(1, 0.01)
+            )
             rows.append(["CI-13", area, label, None, bed_days, adults, None, None])
             discharges = int(adults * 0.115 * rng.normal(1, 0.01))
-            rows.append(["CI-14", area, label, None, int(discharges * (0.097 + 0.0012 * k) * factor), discharges, None, None])
-            rows.append(["CI-15", area, label, round(88.2 + 0.25 * k + (1.6 if covid else 0) + rng.normal(0, 0.3), 1), None, None, None, None])
+            rows.append(
+                [
+                    "CI-14",
+                    area,
+                    label,
+                    None,
+                    int(discharges * (0.097 + 0.0012 * k) * factor),
+                    discharges,
+                    None,
+                    None,
+                ]
+            )
+            rows.append(
+                [
+                    "CI-15",
+                    area,
+                    label,
+                    round(88.2 + 0.25 * k + (1.6 if covid else 0) + rng.normal(0, 0.3), 1),
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
+            )
             falls = int(over_65 * (0.0215 + 0.0003 * k) * factor * rng.normal(1, 0.02))
             rows.append(["CI-16", area, label, None, falls, over_65, None, None])
             services = int(4_300 * size * 1.2) if area != "scotland" else 4_300
             good = (0.83 - (0.04 if y >= 2021 else 0)) * (1.02 if area == "clacks-stirling" else 1)
-            rows.append(["CI-17", area, label, None, int(binomial(rng, services, good)), services, None, None])
+            rows.append(
+                ["CI-17", area, label, None, int(binomial(rng, services, good)), services, None, None]
+            )
             intensive = int(adults * 0.0125)
-            rows.append(["CI-18", area, label, None, int(binomial(rng, intensive, 0.615 + 0.002 * k)), intensive, None, None])
-            rows.append(["CI-20", area, label, round((24.8 - 0.2 * k - (1.8 if covid else 0)) * factor + rng.normal(0, 0.3), 1), None, None, None, None])
+            rows.append(
+                [
+                    "CI-18",
+                    area,
+                    label,
+                    None,
+                    int(binomial(rng, intensive, 0.615 + 0.002 * k)),
+                    intensive,
+                    None,
+                    None,
+                ]
+            )
+            rows.append(
+                [
+                    "CI-20",
+                    area,
+                    label,
+                    round((24.8 - 0.2 * k - (1.8 if covid else 0)) * factor + rng.normal(0, 0.3), 1),
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
+            )
     files.csv(
         f"{base}/data/core-indicators.csv",
         ["indicator", "area", "period", "value", "numerator", "denominator", "ci_lower", "ci_upper"],
@@ -649,30 +783,45 @@ def forth_valley_ijb(files: Files, rng: np.random.Generator) -> None:
         locality_spend.append([locality, *rounded(values)])
     files.csv(f"{base}/data/locality-spend.csv", ["locality", *finance_years], locality_spend)
 
-    files.text(f"{base}/commentary/CI-19/falkirk/2025-03.md", """
+    files.text(
+        f"{base}/commentary/CI-19/falkirk/2025-03.md",
+        """
 Delayed discharge bed days in Falkirk stepped up from November 2022, when two care homes in the
 Grangemouth area closed and 64 beds were lost. Every month since has been above the previous average,
 which the SPC chart shows as a special cause.
 
 The partnership has commissioned 30 interim beds and a discharge-to-assess team (see FV-02). The
 target is to return to fewer than 1,900 bed days a month by March 2026.
-""")
-    files.text(f"{base}/commentary/CI-19.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/CI-19.md",
+        """
 Bed days occupied by people aged 18 and over who are clinically ready to leave hospital, from the
 monthly delayed discharge census. All delay reasons are included, so code 9 (complex) delays count too.
-""")
-    files.text(f"{base}/commentary/CI-2/2023-24.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/CI-2/2023-24.md",
+        """
 Fewer people supported at home agree that they are helped to live as independently as possible, in
 Forth Valley as in Scotland. Respondents' comments point to shorter, less flexible home care visits.
-""")
-    files.text(f"{base}/commentary/CI-8/2023-24.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/CI-8/2023-24.md",
+        """
 Carers remain the least positive group in the survey. The Carers Act duties (adult carer support
 plans) are now in place in both partnerships, but take-up is lower than expected.
-""")
-    files.text(f"{base}/commentary/O2c.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/O2c.md",
+        """
 Getting people home from hospital without delay is the partnerships' first priority in the 2023-26
 strategic plans.
-""")
+""",
+    )
     for section, text in {
         "outcomes": "Both partnerships contributed to all nine national outcomes in 2024/25. The survey "
         "indicators (1-9) for 2023/24 fell in line with Scotland; the system indicators improved except "
@@ -721,14 +870,18 @@ WALES_LAS = {
 }  # fmt: skip
 # Survey measures: (Wales %, respondents per 100,000 people).
 WALES_SURVEY = {
-    "WQ-right-information": (79.0, 190), "WQ-dignity": (88.0, 190), "WQ-feel-safe": (80.5, 190),
+    "WQ-right-information": (79.0, 190),
+    "WQ-dignity": (88.0, 190),
+    "WQ-feel-safe": (80.5, 190),
     "WQ-social-networks": (71.0, 190),
 }
 # Counted measures: (Wales %, denominator per 100,000 people, change a year).
 WALES_MEASURES = {
-    "WM-iaa-not-returned": (72.0, 900, 0.8), "WM-adult-protection-timescales": (86.0, 45, 1.0),
-    "WM-cpr-reregistrations": (6.0, 18, 0.3), "WM-children-with-family": (62.0, 110, -0.6),
-    "WM-care-leavers-homeless": (10.5, 3, 0.4),
+    "WM-iaa-not-returned": (72.0, 900, 0.8),
+    "WM-adult-protection-timescales": (86.0, 300, 1.0),
+    "WM-cpr-reregistrations": (6.0, 65, 0.3),
+    "WM-children-with-family": (62.0, 500, -0.6),
+    "WM-care-leavers-homeless": (10.5, 19, 0.4),
 }
 
 
@@ -743,7 +896,9 @@ def wales_social_services(files: Files, rng: np.random.Generator) -> None:
                 n = int(per_100k * thousands / 100 * rng.uniform(0.8, 1.2))
                 p = (level + 0.4 * k + 2.5 * skew[la] + rng.normal(0, 1)) / 100
                 survey.append([la, indicator, label, int(binomial(rng, n, p)), n])
-    files.csv(f"{base}/data/citizen-surveys.csv", ["area", "indicator", "year", "agree", "respondents"], survey)
+    files.csv(
+        f"{base}/data/citizen-surveys.csv", ["area", "indicator", "year", "agree", "respondents"], survey
+    )
 
     measures = []
     for indicator, (level, per_100k, change) in WALES_MEASURES.items():
@@ -758,7 +913,9 @@ def wales_social_services(files: Files, rng: np.random.Generator) -> None:
                     continue  # not submitted for 2018/19 (Wales' total includes it, from Data Cymru)
                 name = la.replace("-", " ").title()
                 # Fewer than 5: suppressed, as Data Cymru publishes it.
-                measures.append([code, name, file_period(label), indicator, "c" if 0 < count < 5 else count, n])
+                measures.append(
+                    [code, name, file_period(label), indicator, "c" if 0 < count < 5 else count, n]
+                )
             measures.append(["W92000004", "Wales", file_period(label), indicator, wales_count, wales_n])
     titles = ["Performance measures for social services in Wales",
               "Local authority returns, 2016-17 to 2019-20 (Code of practice, section 145)", SYNTHETIC]  # fmt: skip
@@ -772,6 +929,8 @@ def wales_social_services(files: Files, rng: np.random.Generator) -> None:
         for la in WALES_LAS:
             values = level * (1 + 0.12 * rng.normal(0, 1)) * (1 + 0.02 * rng.normal(0, 1, len(years)))
             lengths.append([la, indicator, *[int(v) for v in values]])
+        average = np.mean([row[2:] for row in lengths if row[1] == indicator], axis=0)
+        lengths.append(["wales", indicator, *[int(v) for v in average.round()]])
     files.csv(f"{base}/data/average-lengths.csv", ["area", "indicator", *years], lengths)
 
     national = [
@@ -784,20 +943,29 @@ def wales_social_services(files: Files, rng: np.random.Generator) -> None:
     ]
     files.csv(f"{base}/data/national-survey-for-wales.csv", ["Indicator", *years], national)
 
-    files.text(f"{base}/commentary/summary/2019-20.md", """
+    files.text(
+        f"{base}/commentary/summary/2019-20.md",
+        """
 Most measures improved in 2019/20. People receiving care and support were more likely to say they had
 the right information and advice, and adult protection enquiries were completed on time more often.
 Re-registrations on the child protection register rose for the third year running and are the main
 concern this year.
-""")
-    files.text(f"{base}/commentary/WM-cpr-reregistrations/2019-20.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/WM-cpr-reregistrations/2019-20.md",
+        """
 Re-registrations are rising across Wales. Local authorities with the highest rates are reviewing
 decisions to end child protection plans, with the regional safeguarding boards.
-""")
-    files.text(f"{base}/commentary/WQ-social-networks.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/WQ-social-networks.md",
+        """
 Asked in the annual citizen surveys of adults receiving care and support and of carers: "I am happy
 with the people that I have contact with".
-""")
+""",
+    )
     for section, text in {
         "qs1": "Information, advice and assistance services resolved more enquiries at first contact.",
         "qs3": "Safeguarding enquiries were completed within timescales in most authorities.",
@@ -823,24 +991,38 @@ def national_voices(files: Files, rng: np.random.Generator) -> None:
     for indicator, (level, change, n) in percentages.items():
         for k, label in enumerate(years):
             size = int(n * rng.uniform(0.9, 1.1))
-            rows.append([indicator, area, label, None, int(binomial(rng, size, (level + change * k) / 100)), size])
+            rows.append(
+                [indicator, area, label, None, int(binomial(rng, size, (level + change * k) / 100)), size]
+            )
     for indicator, values in {
         "NV1-professionals": [3.6, 3.7, 3.7, 3.9], "NV3-gap": [14.2, 13.5, 13.9, 12.6],
         "NV5-social-return": [3.1, 3.4, 3.2, 3.8], "NV5-investment": ["£412,000", "£448,500", "£455,000", "£431,250"],
         "NV2-less-heard": [4, 6, 7, 9],
     }.items():  # fmt: skip
-        rows.extend([indicator, area, label, value, None, None] for label, value in zip(years, values, strict=True))
+        rows.extend(
+            [indicator, area, label, value, None, None] for label, value in zip(years, values, strict=True)
+        )
     for label, value in zip([year(y) for y in (2014, 2016, 2018)], [7.6, 7.5, 7.3], strict=True):
         rows.append(["NV4-carer-experience", area, label, value, None, None])
-    files.csv(f"{base}/data/measures.csv", ["indicator", "area", "period", "value", "numerator", "denominator"], rows)
+    files.csv(
+        f"{base}/data/measures.csv",
+        ["indicator", "area", "period", "value", "numerator", "denominator"],
+        rows,
+    )
 
     quarters = [quarter(y, q) for y in range(2015, 2019) for q in range(1, 5)]
     quarterly = {
         "NV1-online-records": (np.linspace(0.4, 9.5, 16) + rng.normal(0, 0.3, 16)).round(1).tolist(),
-        "NV1-personal-budgets": (np.linspace(310, 560, 16) + rng.normal(0, 12, 16)).round().astype(int).tolist(),
+        "NV1-personal-budgets": (np.linspace(310, 560, 16) + rng.normal(0, 12, 16))
+        .round()
+        .astype(int)
+        .tolist(),
         "NV3-gp-registrations": rng.poisson(26, 16).tolist(),
         "NV3-community-participation": rng.poisson(140, 16).tolist(),
-        "NV4-carers-identified": (np.linspace(2_100, 3_050, 16) + rng.normal(0, 40, 16)).round().astype(int).tolist(),
+        "NV4-carers-identified": (np.linspace(2_100, 3_050, 16) + rng.normal(0, 40, 16))
+        .round()
+        .astype(int)
+        .tolist(),
         "NV6-volunteer-hours": rng.poisson(5_200, 16).tolist(),
     }
     quarterly["NV3-gp-registrations"][9] = "*"  # Q2 2017/18: fewer than 5 in one practice, suppressed
@@ -855,22 +1037,34 @@ def national_voices(files: Files, rng: np.random.Generator) -> None:
     ]  # fmt: skip
     files.csv(f"{base}/data/assessments.csv", ["Measure", *years], answers)
 
-    files.text(f"{base}/commentary/P1-O/2018-19.md", """
+    files.text(
+        f"{base}/commentary/P1-O/2018-19.md",
+        """
 More people say they are supported to manage their own health, and online access to records has grown
 from almost nothing to one patient in ten. Coordination between services is the one measure that has
 slipped: people with several long-term conditions still tell their story many times.
-""")
-    files.text(f"{base}/commentary/NV3-gap/2018-19.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/NV3-gap/2018-19.md",
+        """
 The gap in health check attendance between the most and least deprived fifths of the population
 narrowed to 12.6 points, after the community health check van started visiting estates in 2018.
-""")
-    files.text(f"{base}/commentary/voices/2018-19.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/voices/2018-19.md",
+        """
 Three listening events, 140 survey responses from people who use services and a citizens' panel of 24
 people contributed to this review. Their main message: *"Ask us once, and tell the others."*
-""")
-    files.text(f"{base}/commentary/NV1-care-planning.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/NV1-care-planning.md",
+        """
 From the GP Patient Survey: patients with a long-term condition who have a written care plan.
-""")
+""",
+    )
     files.csv(
         f"{base}/actions.csv",
         ["id", "title", "outcome", "indicators", "owner", "due", "status", "completed", "notes"],
@@ -890,7 +1084,9 @@ From the GP Patient Survey: patients with a long-term condition who have a writt
 
 def nhs_ae_four_hour(files: Files, rng: np.random.Generator) -> None:
     base = "nhs-ae-four-hour"
-    files.text(f"{base}/commentary/ae-4hr-all/england/2019-03.md", """
+    files.text(
+        f"{base}/commentary/ae-4hr-all/england/2019-03.md",
+        """
 England's four-hour performance was 86.6% in March 2019 (all department types), below the 95%
 standard as it has been every month since July 2015. Type 1 departments, where the sickest patients
 are seen, managed 79.5%.
@@ -898,23 +1094,36 @@ are seen, managed 79.5%.
 The SPC chart shows common cause variation around a mean well below the target: on the present
 system the standard will not be met without a change to the process, which is what the actions below
 aim at.
-""")
-    files.text(f"{base}/commentary/ae-4hr-all.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/ae-4hr-all.md",
+        """
 The share of A&E attendances admitted, transferred or discharged within 4 hours of arrival: the NHS
 Constitution standard is 95%. Figures from NHS England's monthly A&E Attendances and Emergency
 Admissions statistics.
-""")
-    files.text(f"{base}/commentary/ae-attendances/england/2019-03.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/ae-attendances/england/2019-03.md",
+        """
 2.17 million attendances in March 2019: demand is higher every winter and higher each year, which the
 SPC chart of attendances shows as seasonal common cause variation.
-""")
-    files.text(f"{base}/commentary/summary/2018-19.md", """
-In 2018/19 England's A&E departments saw more patients than ever, and 87.6% of them within four hours.
+""",
+    )
+    files.text(
+        f"{base}/commentary/summary/2018-19.md",
+        """
+In 2018/19 England's A&E departments saw more patients than ever, and 88.0% of them within four hours.
 No month met the 95% standard.
-""")
-    files.text(f"{base}/commentary/actions/2018-19.md", """
+""",
+    )
+    files.text(
+        f"{base}/commentary/actions/2018-19.md",
+        """
 Providers below 95% for the whole year agreed recovery trajectories with their regional teams (AE-01).
-""")
+""",
+    )
     files.csv(
         f"{base}/actions.csv",
         ["id", "title", "outcome", "indicators", "owner", "due", "status", "completed", "notes"],
@@ -959,7 +1168,7 @@ def main() -> None:
     parser.add_argument("names", nargs="*", default=list(GENERATORS), help="examples to write (default: all)")
     args = parser.parse_args()
     written = generate(args.out, args.names)
-    print(f"wrote {len(written)} files under {args.out}")
+    sys.stdout.write(f"wrote {len(written)} files under {args.out}\n")
 
 
 if __name__ == "__main__":

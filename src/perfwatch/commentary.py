@@ -64,7 +64,12 @@ class Commentary:
 
     def get(self, id_: str, area: str | None = None, period: str | None = None) -> Markup | None:
         """The most specific commentary for an id in an area and period, or None."""
-        for key in ((id_, area or "", period or ""), (id_, "", period or ""), (id_, area or "", ""), (id_, "", "")):
+        for key in (
+            (id_, area or "", period or ""),
+            (id_, "", period or ""),
+            (id_, area or "", ""),
+            (id_, "", ""),
+        ):
             found = self.texts.get(key)
             if found is not None:
                 return found.html
@@ -103,11 +108,15 @@ def sanitise_html(html: str) -> str:
     return _EMPTY_IMAGE.sub("", cleaned)
 
 
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
 def _source_findings(text: str, file: str, first_line: int) -> list[Finding]:
     """What the renderer and sanitiser will refuse, located by line so the author can fix the source."""
     findings = []
-    for offset, line in enumerate(text.splitlines()):
+    for offset, raw_line in enumerate(text.splitlines()):
         number = first_line + offset
+        line = _CODE_SPAN.sub("", raw_line)  # `<area>` in backticks is shown as code, never run
 
         def finding(code: str, message: str, line_number: int = number) -> None:
             findings.append(Finding(file, line_number, None, "warning", code, message))
@@ -118,7 +127,9 @@ def _source_findings(text: str, file: str, first_line: int) -> list[Finding]:
                 f"raw HTML <{tag}> is not allowed in commentary: it is shown as text, never run",
             )
         if _EVENT_ATTRIBUTE.search(line):
-            finding("commentary-event-handler", "an event handler attribute (on...=) is shown as text, never run")
+            finding(
+                "commentary-event-handler", "an event handler attribute (on...=) is shown as text, never run"
+            )
         for match in _MARKDOWN_IMAGE.finditer(line):
             if not _DATA_IMAGE.match(match.group(1)):
                 finding(
@@ -127,13 +138,17 @@ def _source_findings(text: str, file: str, first_line: int) -> list[Finding]:
                 )
         for match in _MARKDOWN_LINK.finditer(line):
             if _BAD_LINK.match(match.group(1)):
-                finding("commentary-link", f"link {match.group(1)!r} removed: only http, https and mailto links")
+                finding(
+                    "commentary-link", f"link {match.group(1)!r} removed: only http, https and mailto links"
+                )
         if "url(" in line.lower():
             finding("commentary-css", "CSS url() in commentary has no effect: styles are not allowed")
     return findings
 
 
-def render_markdown(text: str, file: str = "<commentary>", first_line: int = 1) -> tuple[Markup, list[Finding]]:
+def render_markdown(
+    text: str, file: str = "<commentary>", first_line: int = 1
+) -> tuple[Markup, list[Finding]]:
     """Markdown to sanitised HTML, with a finding for each thing refused."""
     html = sanitise_html(_markdown().render(text))
     return Markup(html), _source_findings(text, file, first_line)
@@ -145,7 +160,9 @@ def _period_key(text: str, year_start_month: int, file: str, line: int) -> tuple
     try:
         return parse_period(text, year_start_month).label, None
     except PeriodError as error:
-        return "", Finding(file, line, None, "error", "commentary-period", f"{error}; write e.g. 2024-25 or 2025-03")
+        return "", Finding(
+            file, line, None, "error", "commentary-period", f"{error}; write e.g. 2024-25 or 2025-03"
+        )
 
 
 def _folder_entries(folder: Path) -> list[tuple[Path, str, str, str]]:
@@ -168,7 +185,9 @@ def _load_folder(folder: Path, year_start_month: int, into: Commentary) -> None:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            into.findings.append(Finding(file, None, None, "error", "commentary-read", f"cannot read: {error}"))
+            into.findings.append(
+                Finding(file, None, None, "error", "commentary-read", f"cannot read: {error}")
+            )
             continue
         period, problem = _period_key(period_text, year_start_month, file, 1)
         if problem:

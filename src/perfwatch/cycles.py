@@ -4,7 +4,8 @@ A crontab line should need no date arithmetic: `perfwatch report --cycle annual 
 out that the annual report due then covers 2024/25. The rules:
 
 - A report covers periods that ended at least `lag_months` before the report's month (data take time).
-- A performance, exception or scorecard report covers the latest complete quarter of the reporting year.
+- A report due every month covers the latest complete month; one due four times a year or less often
+  (e.g. July, November and March) covers the latest complete quarter of the reporting year.
 - An annual report covers the latest complete reporting year.
 """
 
@@ -23,7 +24,7 @@ def _ordinal(day: date) -> int:
 
 def report_period(cycle: Cycle, as_of: date, year_start_month: int) -> Period:
     """The period a report of `cycle` due on `as_of` covers."""
-    length = 12 if cycle.kind == "annual" else 3
+    length = 12 if cycle.kind == "annual" else (1 if len({m[:3] for m in cycle.months}) >= 12 else 3)
     cutoff = _ordinal(as_of) - cycle.lag_months  # periods must end on or before the start of this month
     offset = (cutoff - (year_start_month - 1)) % length
     start = cutoff - offset - length

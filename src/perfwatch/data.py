@@ -741,8 +741,8 @@ def load_observations(
     if stages:
         stage = _concat(stages)
         frame = _check(stage, framework, collector, as_of)
-    findings = promote_warnings(collector.findings) if strict else collector.findings
-    return Observations(frame, findings)
+    findings = sorted(collector.findings, key=lambda f: (f.file, f.line or 0, f.code))
+    return Observations(frame, promote_warnings(findings) if strict else findings)
 
 
 def _concat(stages: list[pd.DataFrame]) -> pd.DataFrame:
@@ -1040,11 +1040,12 @@ def _value_mismatch(
 
 
 def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -> None:
-    """Monthly indicators need monthly data; quarterly ones monthly or quarterly; annual ones take any."""
+    """Monthly indicators need monthly data, quarterly ones monthly or quarterly; any may have year outturns."""
     longest = {"monthly": 1, "quarterly": 3}
     frequency = {i.id: i.frequency for i in framework.indicators.values()}
     limit = _per_indicator(stage, {i: longest.get(f or "", 12) for i, f in frequency.items()}, 12, "int64")
-    bad = stage["period_months"].to_numpy() > limit
+    months = stage["period_months"].to_numpy()
+    bad = (months > limit) & (months != 12)  # a whole-year outturn is accepted for any indicator
     names = {1: "month", 3: "quarter", 12: "year"}
     out.rows(
         stage, bad, "period-frequency",

@@ -31,7 +31,7 @@ import pandas as pd
 from perfwatch import stats
 from perfwatch.errors import Finding
 from perfwatch.formatting import format_amounts, format_values
-from perfwatch.periods import Period, PeriodError, frequency_months, parse_period
+from perfwatch.periods import Period, PeriodError, frequency_months, frequency_step, parse_period
 from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, STATUSES, Results
 from perfwatch.spc import compute_spc, summarise_spc
 
@@ -92,6 +92,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
                 "per": ind.effective_per,
                 "aggregation": ind.effective_aggregation,
                 "frequency_months": frequency_months.get(ind.frequency or "", 0),
+                "frequency_step": frequency_step.get(ind.frequency or "", 0),
                 "ci_method": ind.effective_ci,
                 "confidence": ind.confidence or defaults.confidence,
                 "decimals": ind.decimals,
@@ -108,7 +109,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
             }
         )
     columns = [
-        "indicator", "unit", "polarity", "per", "aggregation", "frequency_months", "ci_method", "confidence",
+        "indicator", "unit", "polarity", "per", "aggregation", "frequency_months", "frequency_step", "ci_method", "confidence",
         "decimals", "numeric", "under_development", "ytd", "spc_enabled", "benchmark_method",
         "benchmark_comparator", "tolerance_amount", "tolerance_relative", "outcome", "theme",
     ]  # fmt: skip
@@ -181,8 +182,15 @@ def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.D
     # Year rows for sub-annual indicators (the annual report compares years).
     sub_annual = obs[(native < 12) & (obs["period_months"].to_numpy() < 12)]
     if len(sub_annual):
-        out.append(_aggregate(sub_annual.assign(target_months=12), settings, year_start).assign(native=False))
-    return pd.concat(out, ignore_index=True)
+        years = _aggregate(sub_annual.assign(target_months=12), settings, year_start).assign(native=False)
+        given = pd.MultiIndex.from_frame(obs.loc[obs["period_months"] == 12, KEYS])
+        out.append(years[~pd.MultiIndex.from_frame(years[KEYS]).isin(given)])  # a given outturn wins
+    combined = pd.concat(out, ignore_index=True)
+    # Year outturns of monthly or quarterly indicators sit beside their series, not in it.
+    frequency = combined["indicator"].map(settings["frequency_months"]).to_numpy()
+    outturn = (combined["period_months"].to_numpy() == 12) & (frequency > 0) & (frequency < 12)
+    combined["native"] = combined["native"].to_numpy(dtype=bool) & ~outturn
+    return combined
 
 
 def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.DataFrame:
@@ -207,16 +215,14 @@ def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> p
     keys = ["indicator", "area", "period_start", "period_months"]
     work = work.sort_values(keys + ["order"], kind="stable")
     grouped = work.groupby(keys, sort=False)
-    result = grouped.agg(
-        value_sum=("value", lambda s: s.sum(min_count=len(s))),
-        value_mean=("value", "mean"),
-        value_last=("value", "last"),
-        numerator=("numerator", lambda s: s.sum(min_count=len(s))),
-        denominator=("denominator", lambda s: s.sum(min_count=len(s))),
-        months=("months", "sum"),
-        suppressed=("suppressed", "any"),
-        value_text=("value_text", "last"),
-    ).reset_index()
+    result = _complete_sums(grouped, ["numerator", "denominator"])
+    result["value_sum"] = _complete_sums(grouped, ["value"])["value"]
+    result["value_mean"] = grouped["value"].mean()
+    result["value_last"] = grouped["value"].last()
+    result["months"] = grouped["months"].sum()
+    result["suppressed"] = grouped["suppressed"].any()
+    result["value_text"] = grouped["value_text"].last()
+    result = result.reset_index()
     agg = result["indicator"].map(settings["aggregation"]).to_numpy(dtype=object)
     per = result["indicator"].map(settings["per"]).to_numpy(dtype="float64")
     with np.errstate(all="ignore"):
@@ -249,52 +255,67 @@ def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> p
     )
 
 
+def _complete_sums(grouped, columns: list[str]) -> pd.DataFrame:
+    """Group sums that are NaN unless every row of the group has a value (a gap never reads as zero)."""
+    sums = grouped[columns].sum(min_count=1)
+    counts = grouped[columns].count()
+    sizes = grouped.size()
+    return sums.where(counts.eq(sizes, axis=0))
+
+
 def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> pd.DataFrame:
-    """Parents without their own data get the sum of their children's numerators and denominators."""
-    parents = {a.id: a.parent for a in framework.areas if a.parent}
+    """Parents without their own data get the sum of their children's numerators and denominators.
+
+    Only where every child of the parent has data for that indicator and period (a missing child never
+    lowers a total), and only for parents whose `roll_up` is on (a nation listed with one council is not
+    the sum of its children).
+    """
+    rolls = {a.id for a in framework.areas if a.roll_up}
+    parents = {a.id: a.parent for a in framework.areas if a.parent and a.parent in rolls}
     if not parents:
         return table
+    child_count = pd.Series(parents).value_counts()
     depth = {}
     for area in framework.areas:
         d, seen, node = 0, set(), area.id
-        while parents.get(node) and node not in seen:
+        while node in parents and node not in seen:
             seen.add(node)
             node, d = parents[node], d + 1
         depth[area.id] = d
-    agg = table["indicator"].map(settings["aggregation"])
-    summable = agg.isin(["sum", "ratio"]).to_numpy()
-    for level in sorted(set(depth.values()), reverse=True):
-        if level == 0:
-            continue
-        children = [a for a, d in depth.items() if d == level]
-        rows = table[
-            summable[: len(table)] & table["area"].isin(children).to_numpy()
-        ]
+    keys = ["indicator", "area", "period_start", "period_months"]
+    for level in sorted({d for d in depth.values() if d > 0}, reverse=True):
+        children = [a for a, d in depth.items() if d == level and a in parents]
+        summable = table["indicator"].map(settings["aggregation"]).isin(["sum", "ratio"]).to_numpy()
+        rows = table[summable & table["area"].isin(children).to_numpy()]
         if rows.empty:
             continue
         rows = rows.assign(area=rows["area"].map(parents))
-        keys = ["indicator", "area", "period", "period_start", "period_months", "native"]
-        summed = rows.groupby(keys, as_index=False).agg(
-            value=("value", lambda s: s.sum(min_count=len(s))),
-            numerator=("numerator", lambda s: s.sum(min_count=len(s))),
-            denominator=("denominator", lambda s: s.sum(min_count=len(s))),
-        )
+        grouped = rows.groupby(keys + ["period", "native"], sort=False)
+        summed = _complete_sums(grouped, ["value", "numerator", "denominator"])
+        summed["children"] = grouped.size()
+        summed = summed.reset_index()
+        summed = summed[summed["children"].to_numpy() == summed["area"].map(child_count).to_numpy()]
         ratio = summed["indicator"].map(settings["aggregation"]).to_numpy() == "ratio"
         per = summed["indicator"].map(settings["per"]).to_numpy(dtype="float64")
         with np.errstate(all="ignore"):
-            summed["value"] = np.where(
-                ratio, summed["numerator"] / summed["denominator"] * per, summed["value"]
-            )
-        existing = table.set_index(keys).index
-        new = summed[~summed.set_index(keys).index.isin(existing)]
+            value = np.where(ratio, summed["numerator"] / summed["denominator"] * per, summed["value"])
+        summed["value"] = value
+        summed = summed[~np.isnan(value)]
+        existing = pd.MultiIndex.from_frame(table[keys])
+        new = summed[~pd.MultiIndex.from_frame(summed[keys]).isin(existing)]
         if new.empty:
             continue
-        new = new.assign(
-            flag="rolled_up", native=True, missing=np.where(new["value"].isna(), "not_available", "")
+        new = new.drop(columns=["children"]).assign(
+            numerator=np.where(
+                new["indicator"].map(settings["aggregation"]) == "ratio", new["numerator"], np.nan
+            ),
+            denominator=np.where(
+                new["indicator"].map(settings["aggregation"]) == "ratio", new["denominator"], np.nan
+            ),
+            flag="rolled_up",
+            missing="",
         )
-        table = pd.concat([table, new], ignore_index=True)
-        agg = table["indicator"].map(settings["aggregation"])
-        summable = agg.isin(["sum", "ratio"]).to_numpy()
+        table = _fill_defaults(pd.concat([table, new], ignore_index=True))
     return table
 
 
@@ -366,6 +387,10 @@ def _targets(table: pd.DataFrame, framework: Framework) -> None:
                 if period is not None:
                     by_label[period.label] = value
             mapped = pd.Series(labels[rows]).map(by_label)
+            year_labels = _labels(
+                _containing_start(starts[rows], np.full(rows.sum(), 12), ys), np.full(rows.sum(), 12), ys
+            )
+            mapped = mapped.fillna(pd.Series(year_labels).map(by_label))  # a quarter takes its year's target
             numeric = pd.to_numeric(mapped, errors="coerce").to_numpy(dtype="float64")
             target[rows] = numeric
             target_text[rows] = np.where(mapped.notna() & np.isnan(numeric), mapped, None)
@@ -692,7 +717,13 @@ def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
         result[overlap] = stats.compare_overlap(
             value, lo, hi, bench, cmp["ci_lower"].to_numpy(), cmp["ci_upper"].to_numpy(), polarity
         )[overlap]
-    levels = table["area"].map({a.id: a.level for a in framework.areas}).fillna("").to_numpy(dtype=object)
+    levels = (
+        table["area"]
+        .map({a.id: a.level for a in framework.areas})
+        .astype(object)
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
     table["level"] = levels
     peers = pd.Series(table["indicator"].astype(str).to_numpy() + "|" + levels.astype(str) + "|"
                       + table["period_months"].astype(str).to_numpy() + "|" + table["period_start"].astype(str).to_numpy())  # fmt: skip
@@ -787,18 +818,16 @@ def _latest(
     with_data = native[native["status"] != "no_data"]
     idx = with_data.groupby(["indicator", "area"])["period_start"].idxmax()
     latest = table.loc[idx.to_numpy()].copy()
-    # Indicators × areas with no data at all still appear, as no_data.
-    areas = [a.id for a in framework.areas] or sorted(table["area"].unique().tolist())
-    grid = pd.MultiIndex.from_product(
-        [list(framework.indicators), areas], names=["indicator", "area"]
-    ).to_frame(index=False)
-    present = set(zip(table["indicator"], table["area"], strict=True))
-    grid = grid[
-        [
-            (i, a) in present or a in _reported_areas(framework)
-            for i, a in zip(grid["indicator"], grid["area"], strict=True)
-        ]
-    ]
+    # Every indicator × area with data appears; an indicator with no data anywhere appears once per top
+    # area (or once, with no area), as no_data, so that a missing return is never silently left out.
+    present = table[["indicator", "area"]].drop_duplicates()
+    roots = [a.id for a in framework.areas if not a.parent] or [""]
+    missing = [i for i in framework.indicators if i not in set(present["indicator"])]
+    grid = pd.concat(
+        [present, pd.DataFrame([(i, a) for i in missing for a in roots], columns=["indicator", "area"])],
+        ignore_index=True,
+    )
+    areas = [a.id for a in framework.areas] + sorted(set(present["area"]) - set(framework.area_map)) + [""]
     latest = grid.merge(latest, on=["indicator", "area"], how="left")
     latest["status"] = latest["status"].fillna("no_data")
     latest["reason"] = latest["reason"].fillna("No data for this indicator yet.")
@@ -817,10 +846,6 @@ def _latest(
         ["indicator", "area"], key=lambda s: s.map(order if s.name == "indicator" else area_order)
     )
     return latest.reset_index(drop=True)
-
-
-def _reported_areas(framework: Framework) -> set[str]:
-    return {a.id for a in framework.areas}
 
 
 def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
@@ -878,7 +903,9 @@ def _national(latest: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 
 
 def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFrame:
-    actions = list(framework.actions) + list(extra or [])
+    by_id = {action.id: action for action in framework.actions}
+    by_id.update({action.id: action for action in extra or []})  # a progress CSV updates the plan's actions
+    actions = list(by_id.values())
     due_soon = framework.defaults.due_soon_days
     rows = []
     for action in actions:
@@ -1003,8 +1030,11 @@ def evaluate(
     _targets(table, framework)
     _status(table, framework, settings)
     _reasons(table, framework, settings)
+    # The previous period is one period back; for biennial surveys, two years back.
+    step = table["indicator"].map(settings["frequency_step"]).to_numpy(dtype="int64")
     months = table["period_months"].to_numpy(dtype="int64")
-    table["direction"] = _direction(table, framework, settings, months)
+    previous = np.where(table["native"].to_numpy() & (step > months), step, months)
+    table["direction"] = _direction(table, framework, settings, previous)
     table["direction_yoy"] = _direction(table, framework, settings, np.full(len(table), 12))
     table["trend"] = _trend(table, settings)
     _benchmark(table, framework, settings)

@@ -54,14 +54,26 @@ def format_values(values: pd.Series | np.ndarray, unit: str, decimals: int | Non
     return out
 
 
+def _precise(value: float, places: int) -> str:
+    """`value` to `places` decimals, or up to two more when rounding would hide it (0.6, not 1)."""
+    text = f"{value:,.{places}f}"
+    if abs(round(value, places) - value) > 1e-9:
+        text = f"{value:,.{places + 2}f}".rstrip("0").rstrip(".")
+    return text
+
+
 def format_amounts(values: pd.Series | np.ndarray, unit: str, decimals: int | None = None) -> np.ndarray:
-    """Unsigned gaps between a value and a target: `3.8 points`, `2`, `£150`."""
+    """Unsigned gaps between a value and a target: `3.8 points`, `2`, `0.6`, `£150`.
+
+    Shown with the indicator's decimals unless that would round a real difference away, so a reason never
+    says "11 is 1 below the 12 target, outside the 1 tolerance" when the tolerance is 0.6.
+    """
     array = np.abs(np.asarray(values, dtype="float64"))
     places = decimals_for(unit, decimals)
     out = np.full(array.shape, "—", dtype=object)
     present = ~np.isnan(array)
     if present.any():
-        text = pd.Series(array[present]).map(f"{{:,.{places}f}}".format).to_numpy(dtype=object)
+        text = pd.Series(array[present]).map(lambda v: _precise(v, places)).to_numpy(dtype=object)
         if unit == "percentage":
             out[present] = text + " points"
         else:

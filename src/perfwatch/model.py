@@ -402,6 +402,12 @@ class Area(Model):
     parent: Id | None = Field(None, description="The area this one rolls up into.")
     comparator: Id | None = Field(None, description="The area it is benchmarked against (e.g. the nation).")
     code: str | None = Field(None, description="Official code (ONS, ODS, GSS).")
+    roll_up: bool = Field(
+        True,
+        description="Where this area has no data of its own, sum its children's numerators and denominators "
+        "(only when every child has data). Set false when the children listed are not the whole of it, "
+        "e.g. England listed with one council.",
+    )
 
 
 class Section(Model):

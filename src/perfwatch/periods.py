@@ -9,15 +9,18 @@ does a whole column at once by parsing each distinct value once: a million-row c
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, NamedTuple
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from perfwatch.model import MONTH_NAMES, MONTHS
+
+if TYPE_CHECKING:  # numpy and pandas load only for whole columns: `validate` must start fast
+    import numpy as np
+    import pandas as pd
 
 PERIOD_LENGTHS = (1, 3, 12)
 
@@ -210,15 +213,18 @@ def parse_period(value: Any, year_start_month: int = 4, *, hyphen_means: str | N
         return Period(value.start, value.months, ys)
     if isinstance(value, bool) or value is None:
         raise _fail(value)
-    if isinstance(value, datetime | date | pd.Timestamp | np.datetime64):
-        stamp = pd.Timestamp(value)
-        if pd.isna(stamp):
+    if type(value).__name__ == "datetime64":
+        import pandas as pd
+
+        value = pd.Timestamp(value)
+    if isinstance(value, datetime | date):
+        if value != value:  # NaT
             raise _fail(value, "empty")
-        return Period(stamp.year * 12 + stamp.month - 1, 1, ys)
-    if isinstance(value, int | np.integer):
+        return Period(value.year * 12 + value.month - 1, 1, ys)
+    if isinstance(value, numbers.Integral):
         return _parse_text(str(int(value)), value, ys, hyphen_means)
-    if isinstance(value, float | np.floating):
-        if not np.isfinite(value) or not float(value).is_integer():
+    if isinstance(value, numbers.Real):
+        if not math.isfinite(value) or not float(value).is_integer():
             raise _fail(value)
         return _parse_text(str(int(value)), value, ys, hyphen_means)
     if not isinstance(value, str):
@@ -314,6 +320,9 @@ def parse_periods(
     Dates (datetime columns, or text with `date_format`) become months. Rows that fail get period NA,
     start and months 0, and `failed` True; `errors` maps each failing value to the reason.
     """
+    import numpy as np
+    import pandas as pd
+
     series = pd.Series(values).reset_index(drop=True)
     if date_format is not None and not pd.api.types.is_datetime64_any_dtype(series):
         text = series.astype("str")
@@ -358,6 +367,9 @@ def parse_periods(
 
 
 def _from_stamps(stamps: pd.Series, year_start_month: int) -> ParsedPeriods:
+    import numpy as np
+    import pandas as pd
+
     stamps = pd.Series(stamps).reset_index(drop=True)
     bad = stamps.isna().to_numpy()
     years = stamps.dt.year.fillna(0).to_numpy(dtype="int64")
@@ -383,6 +395,7 @@ def text_column(labels: np.ndarray | list[Any], codes: np.ndarray) -> pd.Series:
 
     Built through Arrow's `take`, which is much faster than converting a million Python strings.
     """
+    import pandas as pd
     import pyarrow as pa
 
     array = pa.array(list(labels), pa.large_string()).take(pa.array(codes, mask=codes < 0))

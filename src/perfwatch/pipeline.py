@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -203,4 +203,5 @@ def run(
         raise InputError(findings)
     results = evaluate(framework, observations.frame, period=period, as_of=as_of, actions=actions)
     results.inputs_hash = inputs_hash(inputs, extra=f"{period}|{as_of}")
-    return Run(results, [f for f in findings if not f.is_error] + list(results.findings), inputs)
+    evaluated = [replace(f, file=str(inputs.framework)) for f in results.findings]
+    return Run(results, [f for f in findings if not f.is_error] + evaluated, inputs)

@@ -30,14 +30,22 @@ Public API
     Dropped (NaN) points get NaN numbers, "" text, side 0 and False flags.
 
 ``summarise_spc(points, computed, settings) -> DataFrame``
-    One row per series of ``settings`` (same index): ``variation`` (from the last point: common_cause /
-    improvement_high / improvement_low / concern_high / concern_low / neutral_high / neutral_low; "" when
-    the latest group has no limits or is not shown), ``assurance`` (consistent_pass / consistent_fail / inconsistent, "" without a target,
-    for a neutral direction or without limits), ``n_points`` (points used), ``n_missing`` (NaN values
-    dropped), ``latest_group``, ``latest_group_points``, ``latest_mean``, ``latest_lower``,
-    ``latest_upper``, ``trial`` and ``spc_text``, a plain-English sentence for the chart's text
-    alternative. ``points`` may carry a ``label`` column (the period label) used to name periods in the
-    text; otherwise ``order`` is shown.
+    One row per series of ``settings`` (same index), from each series' latest point:
+
+    - ``variation``: common_cause / improvement_high / improvement_low / concern_high / concern_low /
+      neutral_high / neutral_low, from the last point's signal (section 5); "" when the latest group is
+      not shown or has no limits (a single point);
+    - ``assurance``: consistent_pass / consistent_fail / inconsistent, the target against the latest
+      group's limits with strict comparisons (section 6); "" without a target, for a neutral direction or
+      without limits;
+    - ``n_points`` (points used), ``n_missing`` (NaN values dropped), ``latest_group``,
+      ``latest_group_points``, ``latest_mean``, ``latest_lower``, ``latest_upper``, ``trial``;
+    - ``spc_text``: plain English for the chart's text alternative, e.g. "Special cause of concern: 7 points
+      in a row below the mean (90.1) since 2023-04." ``points`` may carry a ``label`` column (the period
+      label) to name periods; otherwise ``order`` is shown.
+
+Both raise ``ValueError`` for a broken contract (a missing column, a series without settings, an order
+repeated within a series, an unknown direction or run length): the loader validates what users write.
 
 Where perfwatch differs from NHSRplotthedots 0.2.2 (all documented in ``methods/spc.md`` or here):
 
@@ -48,6 +56,7 @@ Where perfwatch differs from NHSRplotthedots 0.2.2 (all documented in ``methods/
   direction, as in the package.
 - A group whose moving ranges are all zero keeps a zero average moving range (limits equal the mean); the
   package's screening ``mr < 3.267 × 0`` would drop every moving range and give no limits.
+- A group with one point has a mean but no limits (NaN), and no special cause.
 - Options: ``screen_outliers=False`` (MDC Excel tool), ``two_in_three_counts_outside=True`` (MDC 2023),
   ``run_length=6`` (MDC Excel option), ``min_points`` (MDC Single Chart tool shows nothing below it).
 """
@@ -60,8 +69,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from perfwatch.results import ASSURANCES, SPC_RULES, SPC_SIGNALS
 
 #: Process limits are mean ± LIMIT × average moving range (3 sigma, sigma = amr / 1.128).
 LIMIT = 2.66
@@ -86,8 +93,13 @@ _POINT_COLUMNS = ("series", "order", "value", "rebase")
 _RULE_OUTSIDE, _RULE_TREND, _RULE_TWO_IN_THREE, _RULE_RUN, _RULE_NONE = range(5)
 _COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW = range(5)
 _NOT_SHOWN = 5
-_SIGNAL_TEXT = [*SPC_SIGNALS, ""]
-_RULE_TEXT = SPC_RULES
+# In code order; the vocabularies are those of perfwatch.results (SPC_SIGNALS, SPC_RULES, ...).
+SIGNALS = [
+    "common_cause", "special_cause_improvement", "special_cause_concern",
+    "special_cause_neutral_high", "special_cause_neutral_low",
+]  # fmt: skip
+RULES = ["outside_limits", "trend", "two_in_three", "run", ""]
+_SIGNAL_TEXT = [*SIGNALS, ""]
 
 
 @dataclass(frozen=True)
@@ -167,12 +179,14 @@ def _layout(points: pd.DataFrame, options: _Options) -> _Layout:
     if duplicate.any():
         first = np.flatnonzero(duplicate)[0]
         raise ValueError(
-            f"SPC points repeat order {order_sorted[first]!r} in series {options.index[sorted_row[first]]!r}; "
+            f"SPC points repeat order {order_sorted[first]!r} in series "
+            f"{options.index[sorted_row[first]]!r}; "
             "each series needs one point per period"
         )
 
     rebase = points["rebase"].to_numpy(dtype=bool)[sort]
-    new_series = np.concatenate(([True], ~same_series))
+    new_series = np.ones(len(sort), dtype=bool)
+    new_series[1:] = ~same_series
     rebases_so_far = np.cumsum(rebase)
     series_number = np.cumsum(new_series) - 1
     before_series = (rebases_so_far - rebase)[new_series]
@@ -204,7 +218,7 @@ def _layout(points: pd.DataFrame, options: _Options) -> _Layout:
 
 
 def _sort_by_series_then_order(row: np.ndarray, order: np.ndarray, n_series: int) -> np.ndarray:
-    """Positions that sort points by series then order: one argsort of a combined key when it fits in int64."""
+    """Positions sorting points by series, then order: one argsort of a combined key if it fits in int64."""
     if len(order) and np.issubdtype(order.dtype, np.integer):
         low, high = int(order.min()), int(order.max())
         span = high - low + 1
@@ -281,7 +295,7 @@ def compute_spc(points: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
         for column, values in computed.items():
             out[column][layout.used] = values
     out["spc_signal"] = _vocabulary_text(out["spc_signal"], _SIGNAL_TEXT, points.index)
-    out["spc_rule"] = _vocabulary_text(out["spc_rule"], _RULE_TEXT, points.index)
+    out["spc_rule"] = _vocabulary_text(out["spc_rule"], RULES, points.index)
     return pd.DataFrame(out, index=points.index)
 
 
@@ -307,10 +321,8 @@ def _compute_used(layout: _Layout, options: _Options) -> dict[str, np.ndarray]:
     # Centre line: mean of the baseline points, taken about the group's first value so that a constant
     # group has its mean exactly equal to the value (points on the mean must compare equal).
     baseline = (fix_after <= 0) | (pos < fix_after)
-    first = y[layout.segment_start][segment]
-    mean = (layout.value[layout.segment_start] + _group_mean(segment, y - first, baseline, n_segments))[
-        segment
-    ]
+    first = y[layout.segment_start]
+    mean = (first + _group_mean(segment, y - first[segment], baseline, n_segments))[segment]
 
     # Moving ranges inside the baseline only, screened once against the first-pass average.
     previous = _shift(y, 1, np.nan)
@@ -386,7 +398,7 @@ def _compute_used(layout: _Layout, options: _Options) -> dict[str, np.ndarray]:
 
 
 def summarise_spc(points: pd.DataFrame, computed: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
-    """Variation and assurance icons and a text alternative per series, from its latest point (see module doc).
+    """Variation and assurance icons and a text alternative per series, from its latest point.
 
     `computed` is `compute_spc(points, settings)` for the same `points` (row for row).
     """
@@ -506,8 +518,8 @@ def _icons(latest: _Latest) -> dict[str, np.ndarray]:
     failing_limit = np.where(direction > 0, latest.upper, -latest.lower)
     assurance = np.select(
         [~assessed, oriented_target < passing_limit, oriented_target > failing_limit],
-        ["", *ASSURANCES[:2]],
-        ASSURANCES[2],
+        ["", "consistent_pass", "consistent_fail"],
+        "inconsistent",
     )
     return {
         "variation": np.where(latest.has_limits, variation, "").astype(object),
@@ -516,7 +528,7 @@ def _icons(latest: _Latest) -> dict[str, np.ndarray]:
 
 
 def _streak_start(keys: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """Index of the first row of the run of equal `keys` that each row belongs to (`breaks` force a new run)."""
+    """Index of the first row of the run of equal `keys` each row is in (`breaks` force a new run)."""
     index = np.arange(len(keys))
     new_run = breaks.copy()
     new_run[1:] |= keys[1:] != keys[:-1]

@@ -25,7 +25,7 @@ def missing(libraries: dict[str, str]) -> list[str]:
 def main() -> int:
     required = missing(REQUIRED)
     if required:
-        print(
+        print(  # noqa: T201 - runs before perfwatch is importable for sure
             "perfwatch needs system libraries for PDF output that are not installed.\n"
             f"On Debian or Ubuntu: sudo apt-get install {' '.join(required)} fonts-dejavu-core",
             file=sys.stderr,
@@ -33,7 +33,7 @@ def main() -> int:
         return 1
     recommended = missing(RECOMMENDED)
     if recommended:
-        print(
+        print(  # noqa: T201 - runs before perfwatch is importable for sure
             f"note: for smaller PDFs install {' '.join(recommended)} (WeasyPrint falls back to fontTools).",
             file=sys.stderr,
         )

@@ -220,11 +220,6 @@ def test_help_imports_nothing_heavy():
     assert _imported_after(["--help"]) == set()
 
 
-@pytest.mark.xfail(
-    reason="perfwatch.periods imports numpy and pandas at module level; its owner is asked to import them "
-    "lazily (parse_period needs neither), then this marker goes",
-    strict=False,
-)
 def test_validate_imports_nothing_heavy(valid_framework):
     assert _imported_after(["--quiet", "validate", str(valid_framework)]) == set()
 

@@ -36,10 +36,22 @@ def make_framework(**overrides) -> Framework:
         "title": "Test framework",
         "areas": [
             {"id": "scotland", "name": "Scotland", "level": "nation", "code": "S92000003"},
-            {"id": "falkirk", "name": "Falkirk", "level": "partnership", "parent": "scotland", "code": "S12000014"},
+            {
+                "id": "falkirk",
+                "name": "Falkirk",
+                "level": "partnership",
+                "parent": "scotland",
+                "code": "S12000014",
+            },
             {"id": "stirling", "name": "Stirling", "level": "partnership", "parent": "scotland"},
         ],
-        "themes": [{"id": "T1", "title": "Theme", "outcomes": [{"id": "O1", "title": "Outcome", "indicators": indicators}]}],
+        "themes": [
+            {
+                "id": "T1",
+                "title": "Theme",
+                "outcomes": [{"id": "O1", "title": "Outcome", "indicators": indicators}],
+            }
+        ],
     }
     data.update(overrides)
     return Framework.model_validate(data)
@@ -60,7 +72,7 @@ def cp1252_csv(tmp_path: Path) -> Path:
     """What Excel's 'CSV (Comma delimited)' writes on Windows: cp1252, CRLF, £ – ’ in notes."""
     text = (
         "indicator,area,period,value,note\r\n"
-        "DD-1,falkirk,Apr-23,1200,\"Cost £1,200 – provisional\"\r\n"
+        'DD-1,falkirk,Apr-23,1200,"Cost £1,200 – provisional"\r\n'
         "DD-1,falkirk,May-23,1250,Board’s figure\r\n"
     )
     path = tmp_path / "excel_export.csv"

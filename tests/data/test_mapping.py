@@ -52,7 +52,12 @@ def test_england_ae_four_hour_performance(fixtures):
 
 def test_england_ae_type_1_only(fixtures):
     framework = framework_with(
-        {"id": "AE-T1", "title": "Type 1 within 4 hours", "unit": "percentage", "polarity": "higher_is_better"},
+        {
+            "id": "AE-T1",
+            "title": "Type 1 within 4 hours",
+            "unit": "percentage",
+            "polarity": "higher_is_better",
+        },
         [{"id": code, "name": code, "level": "trust"} for code in ("RDD", "RF4", "RQM")],
     )
     source = DataSource.model_validate(
@@ -157,7 +162,11 @@ def test_wide_areas_as_columns_and_constants(framework, tmp_path):
     path = tmp_path / "areas.csv"
     path.write_text("Period,Falkirk,Stirling\n2023-04,10,20\n2023-05,11,\n")
     source = DataSource.model_validate(
-        {"path": path, "constants": {"indicator": "DD-1"}, "wide": {"columns_are": "area", "columns": ["Falkirk", "Stirling"]}}
+        {
+            "path": path,
+            "constants": {"indicator": "DD-1"},
+            "wide": {"columns_are": "area", "columns": ["Falkirk", "Stirling"]},
+        }
     )
     frame = load_observations(framework, [source]).frame
     assert list(zip(frame["area"], frame["period"], frame["value"], strict=True)) == [
@@ -169,10 +178,18 @@ def test_constant_area_for_a_sheet_that_is_all_one_area(framework, tmp_path):
     path = tmp_path / "falkirk.csv"
     path.write_text("KPI,Month,Figure\nDD-1,Apr 2023,5\n")
     source = DataSource.model_validate(
-        {"path": path, "columns": {"indicator": "KPI", "period": "Month", "value": "Figure"}, "constants": {"area": "falkirk"}}
+        {
+            "path": path,
+            "columns": {"indicator": "KPI", "period": "Month", "value": "Figure"},
+            "constants": {"area": "falkirk"},
+        }
     )
     frame = load_observations(framework, [source]).frame
-    assert (frame["area"].iloc[0], frame["period"].iloc[0], frame["value"].iloc[0]) == ("falkirk", "2023-04", 5.0)
+    assert (frame["area"].iloc[0], frame["period"].iloc[0], frame["value"].iloc[0]) == (
+        "falkirk",
+        "2023-04",
+        5.0,
+    )
 
 
 def test_mapping_problems_name_the_columns(framework, fixtures):
@@ -186,7 +203,9 @@ def test_mapping_problems_name_the_columns(framework, fixtures):
 
 def test_sum_duplicates_keeps_missing_parts_missing(framework, tmp_path):
     path = tmp_path / "types.csv"
-    path.write_text("indicator,area,period,value\nDD-1,falkirk,2023-04,5\nDD-1,falkirk,2023-04,*\nDD-1,falkirk,2023-05,1\nDD-1,falkirk,2023-05,2\n")
+    path.write_text(
+        "indicator,area,period,value\nDD-1,falkirk,2023-04,5\nDD-1,falkirk,2023-04,*\nDD-1,falkirk,2023-05,1\nDD-1,falkirk,2023-05,2\n"
+    )
     frame = load_observations(framework, [DataSource(path=path, sum_duplicates=True)]).frame
     assert list(frame["missing"]) == ["suppressed", ""]
     assert frame["value"].iloc[1] == 3.0
@@ -202,7 +221,13 @@ def test_real_files_in_full_load_quickly():
         pytest.skip("shared data not available")
     codes = sorted(pd.read_csv(path, usecols=["org_code"])["org_code"].unique())
     framework = framework_with(
-        {"id": "AE-4HR", "title": "A&E", "unit": "percentage", "polarity": "higher_is_better", "frequency": "monthly"},
+        {
+            "id": "AE-4HR",
+            "title": "A&E",
+            "unit": "percentage",
+            "polarity": "higher_is_better",
+            "frequency": "monthly",
+        },
         [{"id": code, "name": code, "level": "trust"} for code in codes],
     )
     source = DataSource.model_validate(

@@ -63,7 +63,9 @@ def test_financial_year_follows_year_start():
     assert parse_period("Q1 2023/24", 7).start_date == datetime.date(2023, 7, 1)
 
 
-@pytest.mark.parametrize("text", ["2023/25", "13/2023", "Q5 2023", "Q0 2023/24", "2023-13", "31/12/2023", "x", ""])
+@pytest.mark.parametrize(
+    "text", ["2023/25", "13/2023", "Q5 2023", "Q0 2023/24", "2023-13", "31/12/2023", "x", ""]
+)
 def test_rejected_forms_say_what_is_accepted(text):
     with pytest.raises(PeriodError, match="write a year"):
         parse_period(text)

@@ -79,7 +79,9 @@ def test_xlsx_named_sheet_and_unknown_sheet(framework, workbook):
 
 def test_parquet(framework, tmp_path):
     path = tmp_path / "data.parquet"
-    pd.DataFrame({"indicator": ["DD-1"], "area": ["falkirk"], "period": ["2023-04"], "value": [3]}).to_parquet(path)
+    pd.DataFrame(
+        {"indicator": ["DD-1"], "area": ["falkirk"], "period": ["2023-04"], "value": [3]}
+    ).to_parquet(path)
     observations = load_observations(framework, [path])
     assert observations.findings == [] and observations.frame["row"].iloc[0] == 1
 

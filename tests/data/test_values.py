@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfwatch.values import clean_column, clean_values, match_levels, normalise_yes_no
@@ -63,11 +63,18 @@ def test_mixed_excel_column():
 def test_yes_no_and_levels():
     answers = normalise_yes_no(pd.Series(["Yes", "n", "TRUE", "Not achieved", "met", "maybe", None, False]))
     assert list(answers) == ["yes", "no", "yes", "no", "yes", None, None, "no"]
-    levels = match_levels(pd.Series(["Partly met", "MET", "partly-met", "bad"]), ["not_met", "partly_met", "met"])
+    levels = match_levels(
+        pd.Series(["Partly met", "MET", "partly-met", "bad"]), ["not_met", "partly_met", "met"]
+    )
     assert list(levels) == ["partly_met", "met", "partly_met", None]
 
 
-@given(st.lists(st.one_of(st.text(max_size=12), st.floats(), st.integers(), st.none(), st.booleans()), max_size=30))
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=12), st.floats(), st.integers(), st.none(), st.booleans()), max_size=30
+    )
+)
 def test_never_raises(cells):
     values, missing = clean_values(pd.Series(cells, dtype=object))
     assert len(values) == len(missing) == len(cells)
@@ -75,6 +82,7 @@ def test_never_raises(cells):
     assert all(math.isnan(v) == (m != "") for v, m in zip(values, missing, strict=True))
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))
 def test_numbers_round_trip(number):
     for text in (repr(number), f"{number:,}", f"{number}%"):
@@ -82,6 +90,7 @@ def test_numbers_round_trip(number):
         assert missing[0] == "" and values[0] == pytest.approx(number, rel=1e-12, abs=1e-300), text
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_integers_round_trip_with_grouping_and_brackets(number):
     text = f"({abs(number):,})" if number < 0 else f"{number:,}"

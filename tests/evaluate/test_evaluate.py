@@ -124,7 +124,8 @@ def test_no_target_no_data_and_context_indicators():
     )
     latest = evaluate(fw, obs, as_of=date(2024, 1, 1)).latest.set_index(["indicator", "area"])["status"]
     assert latest[("P1", "a1")] == "no_target"
-    assert latest[("P2", "a1")] == "no_data"
+    assert latest[("P2", "eng")] == "no_data"  # no data anywhere: shown once, at the top area
+    assert ("P2", "a1") not in latest.index
     assert latest[("P3", "a1")] == "not_assessed"
     assert latest[("P4", "a1")] == "not_assessed"
 

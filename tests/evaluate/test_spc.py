@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from perfwatch.spc import LIMIT, NEAR_LIMIT, compute_spc, summarise_spc
+from perfwatch.results import ASSURANCES, SPC_RULES, SPC_SIGNALS, VARIATIONS
+from perfwatch.spc import LIMIT, NEAR_LIMIT, RULES, SIGNALS, compute_spc, summarise_spc
 
 # set.seed(123); rnorm(20) in R: the series of NHSRplotthedots v0.2.2's own snapshots
 # (tests/testthat/_snaps/ptd_spc_standard.md, _snaps/ptd_spc.md).
@@ -53,6 +54,17 @@ def compute_one(values, **options):
 
 def rules(computed):
     return computed["spc_rule"].tolist()
+
+
+def test_vocabularies_match_the_results_contract():
+    assert SIGNALS == SPC_SIGNALS and RULES == SPC_RULES
+    points, settings_frame = random_panel(4)
+    computed = compute_spc(points, settings_frame)
+    summary = summarise_spc(points, computed, settings_frame)
+    assert set(computed["spc_signal"]) <= {*SPC_SIGNALS, ""}
+    assert set(computed["spc_rule"]) <= set(SPC_RULES)
+    assert set(summary["variation"]) <= {*VARIATIONS, ""}
+    assert set(summary["assurance"]) <= set(ASSURANCES)
 
 
 # --- known answers ---------------------------------------------------------------------------------
@@ -369,6 +381,23 @@ def test_one_point_series():
     assert computed["spc_signal"].iloc[0] == "common_cause"
     assert summary["variation"] == "" and summary["assurance"] == ""
     assert summary["spc_text"] == "Not enough data for SPC: 1 point."
+
+
+def test_no_points_at_all():
+    points = pd.DataFrame(
+        {
+            "series": [1, 1],
+            "order": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+            "value": np.nan,
+            "rebase": False,
+        }
+    )
+    settings_frame = pd.DataFrame(index=[1])
+    for frame in (points, points.iloc[:0]):
+        computed = compute_spc(frame, settings_frame)
+        assert len(computed) == len(frame) and not computed["spc_shown"].any()
+        summary = summarise_spc(frame, computed, settings_frame).loc[1]
+        assert summary["spc_text"] == "No data for SPC." and summary["n_missing"] == len(frame)
 
 
 def test_series_without_points_and_bad_input():

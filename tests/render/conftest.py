@@ -6,6 +6,7 @@ the same example outside pytest (e.g. to look at the PDF); the fixtures cache th
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import numpy as np
@@ -224,8 +225,8 @@ def synthetic_observations(
     return frame
 
 
-def synthetic_results(*, hostile: bool = False) -> Results:
-    framework = synthetic_framework(hostile=hostile)
+def synthetic_results() -> Results:
+    framework = synthetic_framework()
     results = evaluate(framework, synthetic_observations(framework), period=REPORT_PERIOD, as_of=AS_OF)
     results.inputs_hash = "3f9a1c27b8e04d55"
     return results
@@ -237,5 +238,9 @@ def results() -> Results:
 
 
 @pytest.fixture(scope="session")
-def hostile_results() -> Results:
-    return synthetic_results(hostile=True)
+def hostile_results(results: Results) -> Results:
+    """The same results with markup in titles, names and action titles (ids unchanged, so no re-evaluation)."""
+    hostile = synthetic_framework(hostile=True)
+    actions = results.actions.copy()
+    actions["title"] = [a.title for a in hostile.actions]
+    return dataclasses.replace(results, framework=hostile, actions=actions)

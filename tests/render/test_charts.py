@@ -299,3 +299,9 @@ def test_area_bar_chart_fits_long_names_at_half_width():
 def test_chart_renders_as_its_svg_in_templates():
     chart = sparkline([1, 2, 3])
     assert chart.__html__() == str(chart.svg)
+
+
+def test_legend_can_be_left_to_the_page():
+    chart = indicator_chart(spc_series(), title="t", unit_label="%", legend=False)
+    assert "#de1b1b" in str(chart.svg)
+    assert "Special cause: improvement" not in str(chart.svg)

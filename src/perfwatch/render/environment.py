@@ -63,18 +63,17 @@ def make_environment(user_dir: str | Path | None = None) -> SandboxedEnvironment
     return environment
 
 
-def _location(error: BaseException, environment: SandboxedEnvironment, name: str) -> str:
+def _location(error: BaseException, name: str) -> str:
     """`file:line` of the template frame a rendering error came from."""
     if isinstance(error, TemplateSyntaxError):
         return f"{error.filename or error.name or name}:{error.lineno}"
     traceback = error.__traceback__
     where = name
     while traceback is not None:
-        frame = traceback.tb_frame
-        if "__jinja_template__" in frame.f_globals:
-            template = frame.f_globals["__jinja_template__"]
-            line = template.get_corresponding_lineno(traceback.tb_lineno)
-            where = f"{template.filename or template.name}:{line}"
+        # Jinja rewrites the traceback so template frames carry the template's file name and line.
+        filename = traceback.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            where = f"{filename}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return where
 
@@ -88,6 +87,6 @@ def render_template(environment: SandboxedEnvironment, name: str, **context: Any
     except TemplateNotFound as error:
         raise PerfwatchError(f"template {error.name!r} not found (asked for {name!r})") from None
     except (TemplateSyntaxError, UndefinedError, SecurityError, TemplateError) as error:
-        where = _location(error, environment, name)
+        where = _location(error, name)
         message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
         raise PerfwatchError(f"{where}: template error: {message}") from None

@@ -15,7 +15,7 @@ from perfwatch.render.fetcher import SafeFetcher
 
 LOGGER = logging.getLogger("perfwatch.render.pdf")
 
-#: Tagged PDF (structure tree for screen readers): measured at +13% render time on the synthetic
+#: Tagged PDF (structure tree for screen readers): measured at +12% render time on the synthetic
 #: performance report (see docs/templates.md), worth it for accessibility.
 TAGGED = True
 
@@ -24,8 +24,11 @@ class _Forward(logging.Handler):
     """Re-emit WeasyPrint's records on perfwatch's logger."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
         level = record.levelno if record.levelno < logging.ERROR else logging.WARNING
-        LOGGER.log(level, "weasyprint: %s", record.getMessage())
+        if message.startswith("Ignored `") or message.endswith("has no required alt description"):
+            level = logging.DEBUG  # SVG presentation CSS, and decorative icons with alt="": both harmless
+        LOGGER.log(level, "weasyprint: %s", message)
 
 
 _FORWARD = _Forward()
@@ -47,6 +50,7 @@ def render_pdf(
     *,
     refused: list[str] | None = None,
     tagged: bool = TAGGED,
+    compress: bool = True,
 ) -> bytes:
     """The PDF of a rendered report. URLs refused by the fetcher are appended to `refused` when given.
 
@@ -58,7 +62,7 @@ def render_pdf(
     base = Path(base_dir).resolve()
     fetcher = SafeFetcher([base, *allowed_dirs])
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
-    data = document.write_pdf(pdf_tags=tagged, uncompressed_pdf=False)
+    data = document.write_pdf(pdf_tags=tagged, uncompressed_pdf=not compress)
     if refused is not None:
         refused.extend(fetcher.refused)
     return data

@@ -1,0 +1,228 @@
+"""Build report files: context → HTML (→ PDF), written atomically, cached by inputs hash, one per area.
+
+`build_report` renders everything in memory first and only then writes each file through
+`perfwatch.fileio`, so a failure leaves the last good report in place. A small manifest beside the outputs
+(`.perfwatch-manifest.json`) records the key each report was built from — the inputs hash plus the kind,
+options, templates and perfwatch version — so a cron run with unchanged inputs skips the work (`force=True`
+rebuilds). `build_each_area` builds one report per area in worker processes; one area failing does not stop
+the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from perfwatch.errors import PerfwatchError
+from perfwatch.fileio import write_bytes_atomic, write_text_atomic
+from perfwatch.render.context import KINDS, ReportOptions, build_context
+from perfwatch.render.html import render_html
+from perfwatch.resources import templates_dir
+
+if TYPE_CHECKING:
+    from perfwatch.commentary import Commentary
+    from perfwatch.results import Results
+
+LOGGER = logging.getLogger("perfwatch.render.build")
+MANIFEST = ".perfwatch-manifest.json"
+FORMATS = ("html", "pdf")
+
+#: progress(area, error or None, done, total)
+Progress = Callable[[str, "str | None", int, int], None]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-").lower() or "report"
+
+
+def default_name(results: Results, kind: str, area: str | None) -> str:
+    """`performance-county-2025-03`: kind, area and period, safe as a file name."""
+    parts = [kind, area or "", results.period or ""]
+    return _slug("-".join(p for p in parts if p))
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_key(
+    results: Results, kind: str, formats: Sequence[str], options: ReportOptions,
+    templates: Path | None, commentary: Commentary | None,
+) -> str | None:  # fmt: skip
+    """What the outputs depend on; None (never cached) when the results carry no inputs hash."""
+    if not results.inputs_hash:
+        return None
+    from perfwatch import __version__
+
+    digest = hashlib.sha256()
+    commentary_text = "" if commentary is None else "\0".join(
+        f"{k}={v.html}" for k, v in sorted(commentary.texts.items())
+    )  # fmt: skip
+    for part in (
+        results.inputs_hash, kind, ",".join(formats), json.dumps(asdict(options), sort_keys=True, default=str),
+        str(results.period), str(results.as_of), _folder_digest(templates_dir()),
+        _folder_digest(templates) if templates else "", commentary_text, __version__,
+    ):  # fmt: skip
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _read_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _record(out_dir: Path, name: str, key: str, paths: list[Path]) -> None:
+    manifest = _read_manifest(out_dir)
+    manifest[name] = {"key": key, "files": sorted(p.name for p in paths)}
+    write_text_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def build_report(
+    results: Results,
+    *,
+    kind: str = "performance",
+    formats: Iterable[str] = FORMATS,
+    out_dir: str | Path,
+    name: str | None = None,
+    templates: str | Path | None = None,
+    commentary: Commentary | None = None,
+    options: ReportOptions | None = None,
+    allowed_dirs: Iterable[str | Path] = (),
+    force: bool = False,
+    refused: list[str] | None = None,
+) -> list[Path]:
+    """Render one report and write `<name>.html` and/or `<name>.pdf` into `out_dir`; returns the paths.
+
+    Skips the work when the manifest says the same inputs built the same files (unless `force`).
+    `refused` collects URLs the PDF renderer refused to load, for the caller to report as warnings.
+    """
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or kind not in KINDS:
+        raise PerfwatchError(
+            f"unknown report {'format' if unknown else 'kind'}: {', '.join(unknown) or kind}"
+        )
+    options = options or ReportOptions()
+    out_dir = Path(out_dir)
+    template_folder = Path(templates) if templates is not None else None
+    name = name or default_name(results, kind, options.area)
+    paths = [out_dir / f"{name}.{fmt}" for fmt in formats]
+    key = _build_key(results, kind, formats, options, template_folder, commentary)
+    if key is not None and not force:
+        entry = _read_manifest(out_dir).get(name, {})
+        if entry.get("key") == key and all(p.is_file() for p in paths):
+            LOGGER.info("%s is up to date (inputs %s)", name, results.inputs_hash[:12])
+            return paths
+    context = build_context(results, kind=kind, commentary=commentary, options=options)
+    html = render_html(context, kind, template_folder)
+    outputs: dict[str, str | bytes] = {"html": html}
+    if "pdf" in formats:
+        from perfwatch.render.pdf import render_pdf
+
+        allowed = [d for d in (template_folder, *allowed_dirs) if d is not None]
+        outputs["pdf"] = render_pdf(html, template_folder or templates_dir(), allowed, refused=refused)
+    for fmt, path in zip(formats, paths, strict=True):
+        data = outputs[fmt]
+        if isinstance(data, bytes):
+            write_bytes_atomic(path, data)
+        else:
+            write_text_atomic(path, data)
+    if key is not None:
+        _record(out_dir, name, key, paths)
+    return paths
+
+
+@dataclass(frozen=True)
+class _AreaJob:
+    """Everything a worker needs besides the results, which each worker receives once."""
+
+    kind: str
+    formats: tuple[str, ...]
+    out_dir: str
+    templates: str | None
+    options: ReportOptions
+    allowed_dirs: tuple[str, ...]
+    force: bool
+
+
+_WORKER_STATE: dict[str, object] = {}
+
+
+def _init_worker(results: Results, commentary: Commentary | None) -> None:
+    _WORKER_STATE["results"] = results
+    _WORKER_STATE["commentary"] = commentary
+
+
+def _build_area(job: _AreaJob, area: str) -> list[str]:
+    """One area's report in a worker process (picklable: module-level, plain arguments)."""
+    results = _WORKER_STATE["results"]
+    paths = build_report(
+        results,  # type: ignore[arg-type]
+        kind=job.kind, formats=job.formats, out_dir=job.out_dir, templates=job.templates,
+        commentary=_WORKER_STATE["commentary"],  # type: ignore[arg-type]
+        options=replace(job.options, area=area), allowed_dirs=job.allowed_dirs, force=job.force,
+    )  # fmt: skip
+    return [str(p) for p in paths]
+
+
+def build_each_area(
+    results: Results,
+    *,
+    kind: str = "performance",
+    formats: Iterable[str] = FORMATS,
+    out_dir: str | Path,
+    areas: Iterable[str] | None = None,
+    templates: str | Path | None = None,
+    commentary: Commentary | None = None,
+    options: ReportOptions | None = None,
+    allowed_dirs: Iterable[str | Path] = (),
+    force: bool = False,
+    max_workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Path], dict[str, str]]:
+    """One report per area (default: every area of the framework), built in parallel processes.
+
+    Returns the built paths and the failures as {area: message}; a failing area never stops the others.
+    """
+    wanted = list(areas) if areas is not None else [a.id for a in results.framework.areas]
+    job = _AreaJob(
+        kind=kind, formats=tuple(formats), out_dir=str(out_dir),
+        templates=str(templates) if templates is not None else None, options=options or ReportOptions(),
+        allowed_dirs=tuple(str(d) for d in allowed_dirs), force=force,
+    )  # fmt: skip
+    built: list[Path] = []
+    failures: dict[str, str] = {}
+    workers = max(1, min(max_workers or os.cpu_count() or 1, len(wanted) or 1))
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(results, commentary)) as pool:
+        futures = {pool.submit(_build_area, job, area): area for area in wanted}
+        for done, future in enumerate(as_completed(futures), start=1):
+            area = futures[future]
+            error: str | None = None
+            try:
+                built += [Path(p) for p in future.result()]
+            except Exception as exc:  # noqa: BLE001 - one area's failure is reported, the rest go on
+                error = str(exc) or type(exc).__name__
+                failures[area] = error
+                LOGGER.error("area %s failed: %s", area, error)
+            if progress is not None:
+                progress(area, error, done, len(wanted))
+    order = {area: n for n, area in enumerate(wanted)}
+    return sorted(built, key=lambda p: (p.name, order.get(p.stem, 0))), dict(
+        sorted(failures.items(), key=lambda item: order[item[0]])
+    )

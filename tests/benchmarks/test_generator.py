@@ -1,0 +1,64 @@
+"""Smoke tests of the benchmark tooling: the generator's output is valid input, and the runner runs.
+
+The benchmarks themselves are never part of `make test` (they take minutes); these check at a tiny size
+that `make bench` would not break on a generator or runner bug.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from perfwatch.data import load_observations
+from perfwatch.framework import check_framework, load_framework
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCHMARKS / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_generate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_framework_validates_and_data_loads_without_errors(tmp_path: Path) -> None:
+    dataset = _generator().generate(tmp_path, areas=12, indicators=10, periods=8)
+    framework, findings = check_framework(dataset.framework)
+    assert framework is not None
+    assert [f for f in findings if f.is_error] == []
+    framework = load_framework(dataset.framework)
+    assert len(framework.indicators) == 10
+    assert len(framework.areas) == 12
+    observations = load_observations(framework, [dataset.data])
+    assert observations.errors == []
+    assert len(observations.frame) == dataset.rows
+    assert 0.95 * 12 * 10 * 8 <= dataset.rows <= 12 * 10 * 8
+    units = {indicator.unit for indicator in framework.indicators.values()}
+    assert {"percentage", "rate", "count", "days"} <= units
+    assert any(i.spc and i.spc.enabled for i in framework.indicators.values())
+    text = dataset.data.read_text()
+    assert ",*," in text  # some suppressed cells
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    generate = _generator().generate
+    first = generate(tmp_path / "a", areas=5, indicators=4, periods=4)
+    second = generate(tmp_path / "b", areas=5, indicators=4, periods=4)
+    assert first.data.read_bytes() == second.data.read_bytes()
+    assert first.framework.read_bytes() == second.framework.read_bytes()
+
+
+def test_quick_load_benchmark_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--only", "load", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "arrow" in done.stdout
+    assert "load" in done.stdout
