@@ -352,12 +352,13 @@ def scenarios(info: dict, sizes: Sizes) -> list[Scenario]:
 
 
 def _each_area_command(perfwatch: list[str], processes: int, cores: int) -> list[str]:
-    """`perfwatch report --each-area`, limited to `processes` workers by its own option or by CPU affinity."""
-    command = [*perfwatch, "--quiet", "report", "--each-area", "--format", "html"]
+    """`perfwatch report --each-area`, limited to `processes` workers by `--jobs` (else by CPU affinity)."""
     options = report_help()
-    for option in ("--jobs", "--processes", "--workers"):
-        if option in options:
-            return [*command, option, str(processes)]
+    command = [*perfwatch, "--quiet", "report", "--each-area", "--format", "html"]
+    if "--force" in options:
+        command.append("--force")  # a re-run must render again, not reuse the last run's files
+    if "--jobs" in options:
+        return [*command, "--jobs", str(processes)]
     if processes < cores:
         return ["taskset", "--cpu-list", ",".join(str(c) for c in range(processes)), *command]
     return command

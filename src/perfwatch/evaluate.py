@@ -267,10 +267,11 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
     """Parents without their own data get the sum of their children's numerators and denominators.
 
     Only where every child of the parent has data for that indicator and period (a missing child never
-    lowers a total), and only for parents whose `roll_up` is on (a nation listed with one council is not
-    the sum of its children).
+    lowers a total) unless the parent's `roll_up` is `available`; never for parents whose `roll_up` is `off`
+    (a nation listed with one council is not the sum of its children).
     """
-    rolls = {a.id for a in framework.areas if a.roll_up}
+    rolls = {a.id for a in framework.areas if a.roll_up != "off"}
+    needs_all = {a.id for a in framework.areas if a.roll_up == "complete"}
     parents = {a.id: a.parent for a in framework.areas if a.parent and a.parent in rolls}
     if not parents:
         return table
@@ -294,7 +295,8 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
         summed = _complete_sums(grouped, ["value", "numerator", "denominator"])
         summed["children"] = grouped.size()
         summed = summed.reset_index()
-        summed = summed[summed["children"].to_numpy() == summed["area"].map(child_count).to_numpy()]
+        complete = summed["children"].to_numpy() == summed["area"].map(child_count).to_numpy()
+        summed = summed[complete | ~summed["area"].isin(needs_all).to_numpy()]
         ratio = summed["indicator"].map(settings["aggregation"]).to_numpy() == "ratio"
         per = summed["indicator"].map(settings["per"]).to_numpy(dtype="float64")
         with np.errstate(all="ignore"):

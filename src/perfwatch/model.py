@@ -402,11 +402,12 @@ class Area(Model):
     parent: Id | None = Field(None, description="The area this one rolls up into.")
     comparator: Id | None = Field(None, description="The area it is benchmarked against (e.g. the nation).")
     code: str | None = Field(None, description="Official code (ONS, ODS, GSS).")
-    roll_up: bool = Field(
-        True,
-        description="Where this area has no data of its own, sum its children's numerators and denominators "
-        "(only when every child has data). Set false when the children listed are not the whole of it, "
-        "e.g. England listed with one council.",
+    roll_up: Literal["complete", "available", "off"] = Field(
+        "complete",
+        description="Where this area has no data of its own, sum its children's numerators and denominators: "
+        "`complete` only in periods where every child has data (a missing child never lowers a total), "
+        "`available` over the children that reported (a national total of whichever providers were open), "
+        "`off` never (e.g. England listed with one council, whose children are not the whole of it).",
     )
 
 

@@ -299,3 +299,18 @@ def test_five_year_comparison():
     assert list(comp["compare_period"]) == ["2023/24", "2022/23", "2021/22", "2020/21", "2019/20"]
     assert list(comp["change"]) == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert set(comp["direction"]) == {"improving"}
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("complete", None), ("available", 10.0), ("off", None)])
+def test_roll_up_modes_when_a_child_has_not_reported(mode, expected):
+    fw = make_framework([pct(target={"value": 50})])
+    fw.areas[0].roll_up = mode
+    obs = observations(
+        [{"indicator": "P1", "area": "a1", "period_start": APRIL_2023, "numerator": 1, "denominator": 10, "value": 10.0}]
+    )
+    table = evaluate(fw, obs, as_of=date(2024, 6, 1)).table
+    eng = table[(table.area == "eng") & (table.period == "2023-04")]
+    if expected is None:
+        assert eng.empty  # a missing child never silently lowers (or stands in for) the total
+    else:
+        assert eng["value"].iloc[0] == pytest.approx(expected)
