@@ -1,82 +1,118 @@
-"""Loading benchmark: a 1,000,000-row long CSV (1,000 areas × 50 indicators × 20 periods).
+"""Loading benchmark: `load_observations` on the 1,000,000-row long CSV of `generate.py`, against the floor.
 
-Times `perfwatch.data.load_observations` (read, map, clean, check) against `pyarrow.csv.read_csv` alone on
-the same file, median of 3 runs each. Not part of the test suite: run `python benchmarks/bench_load.py`.
+Times `perfwatch.data.load_observations` (read, map, clean, check) and `pyarrow.csv.read_csv` alone on the
+same file, the median of a few runs each. Every run is a fresh child process, so its peak memory (the
+OS's `ru_maxrss`) is that run's own, imports included. Not part of the test suite:
+
+    python benchmarks/bench_load.py                      # 1000 areas x 50 indicators x 20 quarters
+    python benchmarks/bench_load.py --work /tmp/load-bench --runs 5
+    python benchmarks/bench_load.py --profile            # one in-process run under cProfile, top entries
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
-
-from perfwatch.data import load_observations
-from perfwatch.model import Framework
-from perfwatch.project import DataSource
-
-AREAS, INDICATORS, PERIODS, RUNS = 1000, 50, 20, 3
+HERE = Path(__file__).resolve().parent
+AS_OF = date(2025, 6, 1)
 
 
-def framework() -> Framework:
-    indicators = [
-        {"id": f"IND-{i:02d}", "title": f"Indicator {i}", "unit": "percentage", "polarity": "higher_is_better",
-         "frequency": "quarterly"}
-        for i in range(INDICATORS)
-    ]  # fmt: skip
-    areas = [{"id": f"area-{a:04d}", "name": f"Area {a}", "level": "district"} for a in range(AREAS)]
-    return Framework.model_validate(
-        {"perfwatch": 1, "id": "bench", "title": "Benchmark", "areas": areas,
-         "themes": [{"id": "T", "title": "T", "outcomes": [{"id": "O", "title": "O", "indicators": indicators}]}]}
-    )  # fmt: skip
+def child(kind: str, framework_path: str, data_path: str) -> None:
+    """One timed run in this process; prints the seconds and the rows."""
+    if kind == "arrow":
+        import pyarrow.csv as pacsv
 
-
-def write_csv(path: Path) -> None:
-    """The long table, written with pyarrow (columns built with numpy, no per-row Python)."""
-    rng = np.random.default_rng(1)
-    n = AREAS * INDICATORS * PERIODS
-    quarters = [f"Q{q % 4 + 1} {2019 + q // 4}/{(20 + q // 4) % 100:02d}" for q in range(PERIODS)]
-    indicator = np.repeat([f"IND-{i:02d}" for i in range(INDICATORS)], AREAS * PERIODS)
-    area = np.tile(np.repeat([f"area-{a:04d}" for a in range(AREAS)], PERIODS), INDICATORS)
-    period = np.tile(quarters, AREAS * INDICATORS)
-    denominator = rng.integers(100, 5000, n)
-    numerator = rng.binomial(denominator, 0.8)
-    value = np.round(numerator / denominator * 100, 1)
-    table = pa.table(
-        {"indicator": indicator, "area": area, "period": period, "value": value, "numerator": numerator,
-         "denominator": denominator}
-    )  # fmt: skip
-    pacsv.write_csv(table, path)
-
-
-def median_time(action) -> float:
-    times = []
-    for _ in range(RUNS):
         start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        rows = pacsv.read_csv(data_path).num_rows
+    else:
+        from perfwatch.data import load_observations
+        from perfwatch.framework import load_framework
+
+        framework = load_framework(framework_path)
+        start = time.perf_counter()
+        observations = load_observations(framework, [data_path], as_of=AS_OF)
+        rows = len(observations.frame)
+        if observations.errors:
+            raise SystemExit(f"unexpected errors: {observations.errors[:3]}")
+    sys.stdout.write(f"{time.perf_counter() - start} {rows}\n")
+
+
+def measure(kind: str, framework_path: Path, data_path: Path, runs: int) -> tuple[float, float, float, int]:
+    """Median and spread of the seconds, and the largest peak memory (MB), over `runs` fresh processes."""
+    times, peaks, rows = [], [], 0
+    for _ in range(runs):
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--child", kind, str(framework_path), str(data_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        output = process.stdout.read() if process.stdout else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        if status != 0:
+            raise SystemExit(f"the {kind} run failed")
+        seconds, count = output.split()
+        times.append(float(seconds))
+        peaks.append(usage.ru_maxrss / 1024)
+        rows = int(count)
+    return statistics.median(times), max(times) - min(times), max(peaks), rows
+
+
+def profile(framework_path: Path, data_path: Path, top: int = 25) -> None:
+    import cProfile
+    import pstats
+
+    from perfwatch.data import load_observations
+    from perfwatch.framework import load_framework
+
+    framework = load_framework(framework_path)
+    profiler = cProfile.Profile()
+    profiler.runcall(load_observations, framework, [data_path], as_of=AS_OF)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
 
 def main() -> None:
-    fw = framework()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "long.csv"
-        write_csv(path)
-        size = path.stat().st_size / 1e6
-        source = DataSource(path=path)
-        observations = load_observations(fw, [source])
-        assert len(observations.frame) == AREAS * INDICATORS * PERIODS, len(observations.frame)
-        assert not observations.errors, observations.errors[:3]
-        arrow = median_time(lambda: pacsv.read_csv(path))
-        load = median_time(lambda: load_observations(fw, [source]))
-    print(f"{AREAS * INDICATORS * PERIODS:,} rows, {size:.0f} MB CSV, median of {RUNS} runs")  # noqa: T201
-    print(f"pyarrow.csv.read_csv alone: {arrow:.2f} s")  # noqa: T201
-    print(f"load_observations:          {load:.2f} s ({load / arrow:.1f}x)")  # noqa: T201
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--areas", type=int, default=1000)
+    parser.add_argument("--indicators", type=int, default=50)
+    parser.add_argument("--periods", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, help="folder for the dataset (kept; default: a temporary one)")
+    parser.add_argument("--profile", action="store_true", help="profile one run instead of timing")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        child(*arguments.child)
+        return
+    sys.path.insert(0, str(HERE))
+    from generate import generate
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = arguments.work or Path(scratch)
+        framework_path, data_path = folder / "framework.yaml", folder / "data.csv"
+        if not (framework_path.exists() and data_path.exists()):
+            generate(folder, arguments.areas, arguments.indicators, arguments.periods)
+        if arguments.profile:
+            profile(framework_path, data_path)
+            return
+        size = data_path.stat().st_size / 1e6
+        arrow, arrow_spread, arrow_peak, rows = measure("arrow", framework_path, data_path, arguments.runs)
+        load, load_spread, load_peak, loaded = measure("load", framework_path, data_path, arguments.runs)
+    say = sys.stdout.write
+    say(f"{rows:,} rows ({loaded:,} loaded), {size:.0f} MB CSV, median of {arguments.runs} fresh processes\n")
+    say(f"pyarrow.csv.read_csv alone: {arrow:5.2f} s (±{arrow_spread:.2f}), peak {arrow_peak:4.0f} MB\n")
+    say(
+        f"load_observations:          {load:5.2f} s (±{load_spread:.2f}), peak {load_peak:4.0f} MB "
+        f"({load / arrow:.1f}x the parse)\n"
+    )
 
 
 if __name__ == "__main__":

@@ -210,16 +210,29 @@ def _child_each_area(processes: int, dataset: dict, work: Path) -> dict:
     }
 
 
-def _child_imports(framework: str) -> dict:
-    """Which heavy modules `perfwatch validate` imports: start-up must not pay for pandas and friends."""
-    from perfwatch.cli import cli
+_IMPORTS_PROBE = """
+import sys
+from perfwatch.cli import cli
+try:
+    cli.main(["validate", sys.argv[1]], prog_name="perfwatch", standalone_mode=False)
+except SystemExit:
+    pass
+print("heavy:" + ",".join(sorted(m for m in sys.argv[2].split(",") if m in sys.modules)))
+"""
 
-    try:
-        cli.main(["validate", framework], prog_name="perfwatch", standalone_mode=False)
-    except SystemExit:
-        pass
-    heavy = sorted(m for m in HEAVY_MODULES if m in sys.modules)
-    return {"seconds": 0.0, "note": "heavy imports on validate: " + (", ".join(heavy) or "none")}
+
+def _child_imports(framework: str) -> dict:
+    """Which heavy modules `perfwatch validate` imports: start-up must not pay for pandas and friends.
+
+    Probed in a clean interpreter, since this file itself imports numpy and pyarrow.
+    """
+    probe = [sys.executable, "-c", _IMPORTS_PROBE, framework, ",".join(HEAVY_MODULES)]
+    done = subprocess.run(probe, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"failed": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "probe failed"}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("heavy:")]
+    heavy = lines[-1].removeprefix("heavy:") if lines else ""
+    return {"seconds": 0.0, "note": "heavy imports on validate: " + (heavy.replace(",", ", ") or "none")}
 
 
 # --- the parent: datasets, scenarios, timing, table ---------------------------------------------------

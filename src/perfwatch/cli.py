@@ -79,6 +79,26 @@ def cli(ctx: click.Context, quiet: bool, log_file: Path | None) -> None:
         _add_log_file(ctx, log_file)
 
 
+def unattended_options(command):
+    """`--quiet` and `--log-file` on a command too, so `perfwatch report --quiet --log-file x` works."""
+
+    def set_quiet(ctx: click.Context, _param, value: bool) -> bool:
+        if value:
+            ctx.ensure_object(dict)["quiet"] = True
+        return value
+
+    def set_log(ctx: click.Context, _param, value: Path | None) -> Path | None:
+        if value is not None:
+            _add_log_file(ctx, value)
+        return value
+
+    command = click.option("-q", "--quiet", "_quiet", is_flag=True, expose_value=False, callback=set_quiet,
+                           help="Print only problems: no summary or progress.")(command)  # fmt: skip
+    return click.option("--log-file", "_log_file", expose_value=False, callback=set_log,
+                        type=click.Path(dir_okay=False, path_type=Path),
+                        help="Also write a detailed log (DEBUG, timestamps) to this file.")(command)  # fmt: skip
+
+
 def _add_log_file(ctx: click.Context, path: Path) -> None:
     """Log everything (DEBUG, timestamps, no colour) to `path` for this run; undone when the run ends."""
     try:
@@ -189,12 +209,9 @@ def _framework_files(paths: Iterable[Path]) -> Iterable[Path]:
 
 
 def _check_project_file(path: Path) -> list[Finding]:
-    """Hook point for project files (`perfwatch.yaml`): checked by `perfwatch.project` when present."""
-    try:
-        from perfwatch.project import load_project
-    except ImportError:
-        log.info("skipped %s: project files are not checked by this version", path)
-        return []
+    """A project file (`perfwatch.yaml`) named explicitly: checked as a project file."""
+    from perfwatch.project import load_project
+
     try:
         load_project(path)
     except InputError as error:
@@ -219,10 +236,8 @@ def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> li
 
 
 def _check_data(framework: Framework, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    try:
-        from perfwatch.data import check_data
-    except ImportError:
-        raise CommandFailed("data checks are not available in this version of perfwatch") from None
+    from perfwatch.data import check_data
+
     return list(check_data(framework, list(paths), strict))
 
 
@@ -397,6 +412,7 @@ def _warn(findings: list[Finding]) -> None:
 
 @cli.command()
 @run_options
+@unattended_options
 @click.option("--area", "areas", multiple=True, help="Only these areas (ids); repeatable.")
 @click.option("--outcome", "outcomes", multiple=True, help="Only these outcomes (ids); repeatable.")
 @click.option("--status", "statuses", multiple=True,
@@ -424,13 +440,18 @@ def status(ctx, framework, data_paths, project, period, as_of, strict, areas, ou
 
 @cli.command()
 @run_options
+@unattended_options
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write: .csv, .xlsx or .json.")  # fmt: skip
 @click.option(
     "--no-sanitize", is_flag=True, help="Do not neutralise formula-like text (machine-to-machine CSV/JSON)."
 )
+@click.option("--unsuppressed", is_flag=True,
+              help="Keep small counts (for internal analysis); by default they are suppressed as in reports.")  # fmt: skip
 @click.pass_context
-def export(ctx, framework, data_paths, project, period, as_of, strict, out, no_sanitize) -> None:
+def export(
+    ctx, framework, data_paths, project, period, as_of, strict, out, no_sanitize, unsuppressed
+) -> None:
     """Write the evaluated results, one row per indicator × area × period, as CSV, XLSX or JSON.
 
     Text that Excel would run as a formula (=, +, -, @ ...) is neutralised.
@@ -438,9 +459,10 @@ def export(ctx, framework, data_paths, project, period, as_of, strict, out, no_s
     Example: perfwatch export --out results.xlsx
     """
     from perfwatch.export import export_results
+    from perfwatch.suppression import suppress
 
     results = _run(framework, data_paths, project, period, as_of, strict).results
-    export_results(results, out, sanitise=not no_sanitize)
+    export_results(results if unsuppressed else suppress(results), out, sanitise=not no_sanitize)
     if not ctx.obj.get("quiet"):
         click.echo(f"Wrote {len(results.table):,} rows to {out}", err=True)
 
@@ -512,6 +534,7 @@ def timetable(framework, project, start, months) -> None:
 @click.option("--jobs", type=click.IntRange(1, 256), help="Processes for --each-area (default: all cores).")
 @click.option("--force", is_flag=True, help="Rebuild even when the inputs have not changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings in the framework and data as errors.")
+@unattended_options
 @click.pass_context
 def report(ctx, framework, data_paths, project, kind, cycle, period, as_of, area, each_area, formats, out_dir,
            templates, jobs, force, strict) -> None:  # fmt: skip

@@ -19,24 +19,24 @@ import ast
 import io
 import math
 import operator
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
 
 from perfwatch.errors import Finding, errors_only, promote_warnings
-from perfwatch.model import Framework
+from perfwatch.model import Framework, Unit
 from perfwatch.periods import (
     Period,
     expected_periods,
     frequency_months,
     frequency_step,
     parse_periods,
-    text_column,
 )
 from perfwatch.project import DataSource, parse_expression, source_for_path
 from perfwatch.values import (
@@ -44,8 +44,10 @@ from perfwatch.values import (
     EXCEL_ERRORS,
     MISSING_REASONS,
     NOT_AVAILABLE,
+    SUPPRESSED,
     clean_column,
     did_you_mean,
+    distinct_values,
     match_levels,
     normalise_yes_no,
 )
@@ -56,7 +58,12 @@ OBSERVATION_COLUMNS = [
 ]  # fmt: skip
 NUMERIC_COLUMNS = ["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 TEXT_COLUMNS = ["indicator", "area", "band", "flag", "note"]
+FILLED_COLUMNS = ["missing", "flag", "note"]
+"""Text columns that hold `""` rather than NA when there is nothing to say."""
 KEY_COLUMNS = ["indicator", "area", "period"]
+
+_REASON = {reason: code for code, reason in enumerate(MISSING_REASONS)}
+"""Missing reasons' codes: the `*_missing` columns are categoricals over MISSING_REASONS."""
 
 MAX_ROW_FINDINGS = 100
 """Findings of one kind listed per file before the rest are summarised in one line."""
@@ -131,6 +138,8 @@ def read_tables(source: DataSource, text_columns: Iterable[str] = ()) -> tuple[l
         )
     if path.is_dir():
         return problem("this is a folder, not a data file; name a CSV, XLSX or Parquet file inside it")
+    if not path.is_file():
+        return problem("this is not a regular file (a pipe or a device); name a CSV, XLSX or Parquet file")
     try:
         with path.open("rb") as handle:
             head = handle.read(65536)
@@ -148,7 +157,12 @@ def read_tables(source: DataSource, text_columns: Iterable[str] = ()) -> tuple[l
         return problem("this is an old-style Excel .xls workbook; open it in Excel and save it as .xlsx")
     if kind == "csv" and zipped:
         return problem("this is an Excel workbook, not CSV text; set `format: xlsx` or give it an .xlsx name")
-    if kind == "csv" and (parquet or b"\x00" in head):
+    if kind == "csv" and head.startswith((b"\xff\xfe", b"\xfe\xff")) and source.encoding is None:
+        return problem(
+            "the file is saved as UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8', "
+            "or set `encoding: utf-16` on the source"
+        )
+    if kind == "csv" and (parquet or (b"\x00" in head and source.encoding is None)):
         return problem("this is a binary file, not CSV text; export the data as CSV or XLSX")
     if kind == "xlsx" and not zipped:
         return problem("this is not an Excel .xlsx workbook; set `format: csv` if it is text")
@@ -229,10 +243,7 @@ def _read_csv(
                 engine="c",
             )
         except pd.errors.ParserError as error:
-            return [], [
-                *findings,
-                Finding(file, code="malformed-csv", message=f"cannot parse the CSV: {error}"),
-            ]
+            return [], [*findings, _parser_finding(file, error)]
         except pd.errors.EmptyDataError:
             return [], [*findings, Finding(file, code="empty-file", message="the file has no header row")]
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -243,8 +254,36 @@ def _read_csv(
     return [Table(frame, rows, file, file, header_row=source.header_row)], findings
 
 
+_RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_finding(file: str, error: Exception) -> Finding:
+    """pandas' tokenizer error as a finding on the row it names, with how to fix it."""
+    text = str(error).strip()
+    ragged = _RAGGED_ROW.search(text)
+    if ragged:
+        expected, line, saw = (int(n) for n in ragged.groups())
+        return Finding(
+            file, line, None, "error", "malformed-csv",
+            f"line {line} has {saw} fields but the header has {expected}: quote values that contain the "
+            "delimiter, or remove the extra delimiters",
+        )  # fmt: skip
+    if "EOF inside string" in text:
+        return Finding(
+            file, code="malformed-csv",
+            message=f"a quoted value is never closed ({text.removeprefix('Error tokenizing data. C error: ')}): "
+            'look for a stray `"`',
+        )  # fmt: skip
+    return Finding(file, code="malformed-csv", message=f"cannot parse the CSV: {text}")
+
+
 def _read_csv_pyarrow(body: bytes, delimiter: str, skip: int, text_columns: set[str]) -> pd.DataFrame | None:
-    """Parse UTF-8 CSV bytes with pyarrow; None when pyarrow refuses them (bad UTF-8, ragged rows ...)."""
+    """Parse UTF-8 CSV bytes with pyarrow; None when pyarrow refuses them (bad UTF-8, ragged rows ...).
+
+    Every text column arrives dictionary-encoded, so pandas gets categoricals: a million ids are a few
+    thousand strings and integer codes, and everything per value is done once per distinct value.
+    Numeric columns that hold only numbers arrive as float64 or int64.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -254,14 +293,16 @@ def _read_csv_pyarrow(body: bytes, delimiter: str, skip: int, text_columns: set[
             read_options=pacsv.ReadOptions(skip_rows=skip),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(text_columns, pa.string()),
+                column_types=dict.fromkeys(text_columns, pa.dictionary(pa.int32(), pa.string())),
                 null_values=[""],
                 strings_can_be_null=True,
+                auto_dict_encode=True,
+                auto_dict_max_cardinality=2**31 - 1,
             ),
         )
     except pa.ArrowInvalid:
         return None
-    return table.to_pandas(split_blocks=True)
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
 def _header_text(cell: Any, index: int) -> str:
@@ -381,9 +422,18 @@ def _matches(column: pd.Series, wanted: Any) -> np.ndarray:
         if isinstance(option, float) and option.is_integer():
             option = int(option)
         texts.append(str(option).strip())
-    as_text = column.astype(object).where(column.notna(), "").map(str).str.strip()
+    codes, uniques = distinct_values(column)
+    as_text = pd.Series(uniques, dtype=object).map(str).str.strip()
     as_text = as_text.str.replace(r"\.0$", "", regex=True) if column.dtype.kind == "f" else as_text
-    return as_text.isin(texts).to_numpy()
+    wanted = np.append(as_text.isin(texts).to_numpy(dtype=bool), "" in texts)
+    return wanted[np.where(codes < 0, len(uniques), codes)]
+
+
+def _filled(column: pd.Series) -> np.ndarray:
+    """Rows whose cell holds something other than spaces, judged once per distinct value."""
+    codes, uniques = distinct_values(column)
+    filled = pd.Series(uniques, dtype=object).map(str).str.strip() != ""
+    return np.append(filled.to_numpy(dtype=bool), False)[np.where(codes < 0, len(uniques), codes)]
 
 
 def _evaluate(tree: ast.AST, columns: dict[str, np.ndarray]) -> np.ndarray:
@@ -473,8 +523,7 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
         long = stacked.melt(
             id_vars=[*keep_columns, "__row"], value_vars=melt, var_name="__key", value_name="__cell"
         )
-        filled = long["__cell"].notna() & (long["__cell"].astype(object).map(str).str.strip() != "")
-        long = long.loc[filled.to_numpy()].reset_index(drop=True)
+        long = long.loc[_filled(long["__cell"])].reset_index(drop=True)
         rows = long.pop("__row").to_numpy(dtype="int64")
         resolved[wide.columns_are] = "__key"
         resolved[wide.value] = "__cell"
@@ -504,14 +553,14 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
             "no value column: map `value`, or `numerator` and `denominator` (with `columns`, `compute` or `wide`)"
         )
 
-    stage = pd.DataFrame(index=pd.RangeIndex(size))
+    stage: dict[str, Any] = {}  # made a frame once, at the end: adding columns one by one copies each
     for canonical in TEXT_COLUMNS:
         stage[canonical] = _as_categorical(out[canonical]) if canonical in out else _constant(None, size)
     periods = parse_periods(out["period"], framework.year_start_month, date_format=source.date_format)
-    stage["period"] = periods.frame["period"]
-    stage["period_start"] = periods.frame["period_start"]
-    stage["period_months"] = periods.frame["period_months"]
-    stage["period_raw"] = out["period"].reset_index(drop=True)
+    stage["period"] = periods.frame["period"].array
+    stage["period_start"] = periods.frame["period_start"].to_numpy()
+    stage["period_months"] = periods.frame["period_months"].to_numpy()
+    stage["period_raw"] = out["period"].array
     stage["period_failed"] = periods.failed
 
     raw_cleaned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -519,13 +568,13 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
         if canonical in resolved:
             column = frame[resolved[canonical]].reset_index(drop=True)
         elif canonical in source.constants:
-            column = pd.Series([source.constants[canonical]] * size, dtype=object)
+            column = pd.Series(_constant(source.constants[canonical], size, as_text=False))
         else:
             continue
         cleaned = clean_column(column, thousands=source.thousands, decimal=source.decimal)
         raw_cleaned[canonical] = (cleaned.values, cleaned.reasons)
         if canonical == "value":
-            stage["value_raw"] = column
+            stage["value_raw"] = column.array
             stage["value_percent"] = cleaned.percent
     for canonical, (tree, names) in expressions.items():
         operands = {}
@@ -545,16 +594,16 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
         values, reasons = raw_cleaned.get(canonical) or (np.full(size, np.nan), np.zeros(size, dtype="int8"))
         stage[canonical] = values
         stage[f"{canonical}_missing"] = _reasons(reasons)
-        stage[f"{canonical}_given"] = canonical in raw_cleaned
     if "value_raw" not in stage:
-        stage["value_raw"] = pd.Series([None] * size, dtype=object)
-        stage["value_percent"] = False
+        stage["value_raw"] = _constant(None, size)
+        stage["value_percent"] = np.zeros(size, dtype=bool)
     stage["file"] = _constant(table.file, size)
     stage["source"] = _constant(table.source, size)
-    stage["row"] = rows
+    stage["row"] = np.asarray(rows, dtype="int64")
+    frame = pd.DataFrame(stage, index=pd.RangeIndex(size), copy=False)
     if source.sum_duplicates:
-        stage = _sum_duplicates(stage)
-    return _Mapped(stage, findings)
+        frame = _sum_duplicates(frame)
+    return _Mapped(frame, findings)
 
 
 def _reasons(reasons: np.ndarray) -> pd.Categorical:
@@ -567,11 +616,16 @@ def _reasons(reasons: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(reasons.astype("int8"), categories=list(MISSING_REASONS), ordered=True)
 
 
-def _constant(value: Any, size: int) -> pd.Categorical:
-    """The same text on every row, stored once."""
+def _constant(value: Any, size: int, as_text: bool = True) -> pd.Categorical:
+    """The same value (as text, unless told otherwise) on every row, stored once."""
     if value is None:
-        return pd.Categorical.from_codes(np.full(size, -1), categories=pd.Index([], dtype=object))
-    return pd.Categorical.from_codes(np.zeros(size, dtype="int64"), categories=[str(value)])
+        return pd.Categorical.from_codes(
+            np.full(size, -1, dtype="int8"), categories=pd.Index([], dtype=object)
+        )
+    category = str(value) if as_text else value
+    return pd.Categorical.from_codes(
+        np.zeros(size, dtype="int8"), categories=pd.Index([category], dtype=object)
+    )
 
 
 def _clean_id(value: Any) -> str | None:
@@ -591,7 +645,7 @@ def _as_categorical(column: pd.Series) -> pd.Categorical:
         codes, uniques = pd.factorize(column.reset_index(drop=True), use_na_sentinel=True)
     cleaned = [_clean_id(u) for u in uniques]
     labels = pd.Index([c for c in cleaned if c is not None], dtype=object).unique()
-    lookup = np.array([labels.get_loc(c) if c is not None else -1 for c in cleaned] + [-1], dtype="int64")
+    lookup = np.append(labels.get_indexer(pd.Index(cleaned, dtype=object)), -1)
     return pd.Categorical.from_codes(lookup[np.asarray(codes)], categories=labels)
 
 
@@ -615,7 +669,11 @@ def _sum_duplicates(stage: pd.DataFrame) -> pd.DataFrame:
 
 
 class _Collector:
-    """Findings located at rows, at most MAX_ROW_FINDINGS of one kind per file, the rest summarised."""
+    """Findings located at rows, at most MAX_ROW_FINDINGS of one kind per file, the rest summarised.
+
+    Flagged rows are found with numpy over the whole table; only the few that are reported are taken out
+    of it and turned into text.
+    """
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -630,23 +688,35 @@ class _Collector:
         code: str,
         message: Callable[[pd.DataFrame], Iterable[str]],
         severity: str = "error",
+        extra: dict[str, np.ndarray] | None = None,
     ) -> None:
-        """One finding per flagged row; `message` turns the flagged rows (a small frame) into texts."""
-        if not mask.any():
+        """One finding per flagged row; `message` turns the reported rows (a small frame) into texts.
+
+        `extra` holds arrays with one item per flagged row, added to the frame `message` gets.
+        """
+        flagged = np.flatnonzero(mask)
+        if not len(flagged):
             return
-        picked = stage.loc[mask].reset_index(drop=True)
-        picked["file"] = picked["file"].astype(object)
+        files = stage["file"].cat.codes.to_numpy()[flagged]
+        groups, rank, sizes = _within_groups(files)
+        shown = np.flatnonzero(rank < MAX_ROW_FINDINGS)
+        picked = stage.iloc[flagged[shown]].reset_index(drop=True)
+        for name, values in (extra or {}).items():
+            picked[name] = np.asarray(values)[shown]
         texts = list(message(picked))
-        for file, index in picked.groupby("file", sort=False).groups.items():
-            positions = np.asarray(index)
-            for position in positions[:MAX_ROW_FINDINGS]:
-                row = int(picked.at[position, "row"])
-                self.add(Finding(str(file), row, None, severity, code, texts[position]))
-            if len(positions) > MAX_ROW_FINDINGS:
-                more = len(positions) - MAX_ROW_FINDINGS
-                row = int(picked.at[positions[MAX_ROW_FINDINGS], "row"])
+        file_names = stage["file"].cat.categories
+        picked_groups = groups[shown]
+        rows = picked["row"].to_numpy()
+        for group, file_code in enumerate(pd.unique(files)):
+            file = str(file_names[file_code])
+            for position in np.flatnonzero(picked_groups == group):
+                self.add(Finding(file, int(rows[position]), None, severity, code, texts[position]))
+            if sizes[group] > MAX_ROW_FINDINGS:
+                more = sizes[group] - MAX_ROW_FINDINGS
+                first_unshown = flagged[np.flatnonzero((groups == group) & (rank == MAX_ROW_FINDINGS))[0]]
+                row = int(stage["row"].iat[first_unshown])
                 message_text = f"... and {more} more rows with the same problem ({code})"
-                self.add(Finding(str(file), row, None, severity, code, message_text))
+                self.add(Finding(file, row, None, severity, code, message_text))
 
     def grouped(
         self,
@@ -658,26 +728,44 @@ class _Collector:
         severity: str = "error",
     ) -> None:
         """One finding per distinct value of `by` per file, at its first row, with the other rows listed."""
-        if not mask.any():
+        flagged = np.flatnonzero(mask)
+        if not len(flagged):
             return
-        picked = pd.DataFrame(
-            {
-                "file": stage.loc[mask, "file"].astype(object).to_numpy(),
-                "row": stage.loc[mask, "row"].to_numpy(),
-                "by": [
-                    _clean_id(v) if not isinstance(v, str) else v for v in stage.loc[mask, by].astype(object)
-                ],
-            }
-        )
-        for (file, value), group in picked.groupby(["file", "by"], sort=False, dropna=False):
-            rows = group["row"].to_numpy()
+        value_codes, values = distinct_values(stage[by].iloc[flagged])
+        shown = [v if isinstance(v, str) else _clean_id(v) for v in values]
+        labels = pd.Index([v for v in shown if v is not None], dtype=object).unique()
+        label_codes = np.append(labels.get_indexer(pd.Index(shown, dtype=object)), -1)
+        label_codes = label_codes[np.where(value_codes < 0, len(values), value_codes)]
+        files = stage["file"].cat.codes.to_numpy()[flagged]
+        key = files.astype("int64") * (len(labels) + 1) + label_codes + 1
+        groups, rank, sizes = _within_groups(key)
+        order = np.lexsort((rank, groups))
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        file_names = stage["file"].cat.categories
+        rows = stage["row"].to_numpy()[flagged]
+        for group, start in enumerate(starts):
+            members = order[start : start + sizes[group]]
+            first = members[0]
             also = ""
-            if len(rows) > 1:
-                listed = ", ".join(str(r) for r in rows[1:6])
-                more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+            if len(members) > 1:
+                listed = ", ".join(str(r) for r in rows[members[1:6]])
+                more = f" and {len(members) - 6} more" if len(members) > 6 else ""
                 also = f"; also on rows {listed}{more}"
-            shown = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-            self.add(Finding(str(file), int(rows[0]), None, severity, code, message(shown) + also))
+            value = labels[label_codes[first]] if label_codes[first] >= 0 else None
+            file = str(file_names[files[first]])
+            self.add(Finding(file, int(rows[first]), None, severity, code, message(value) + also))
+
+
+def _within_groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each item: its group (numbered in order of first appearance) and its rank within the group;
+    and each group's size."""
+    groups, uniques = pd.factorize(key)
+    sizes = np.bincount(groups, minlength=len(uniques))
+    order = np.argsort(groups, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rank = np.empty(len(key), dtype="int64")
+    rank[order] = np.arange(len(key)) - np.repeat(starts, sizes)
+    return groups, rank, sizes
 
 
 def _resolve_ids(
@@ -703,12 +791,14 @@ def _empty_stage() -> pd.DataFrame:
 
 
 def _empty_frame() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in OBSERVATION_COLUMNS})
-    for column in NUMERIC_COLUMNS:
-        frame[column] = frame[column].astype("float64")
-    for column in ("period_start", "period_months", "row"):
-        frame[column] = frame[column].astype("int64")
-    return frame
+    def empty(column: str) -> Any:
+        if column in NUMERIC_COLUMNS:
+            return np.array([], dtype="float64")
+        if column in ("period_start", "period_months", "row"):
+            return np.array([], dtype="int64")
+        return pd.Categorical([], categories=pd.Index([""] if column in FILLED_COLUMNS else [], dtype=object))
+
+    return pd.DataFrame({column: empty(column) for column in OBSERVATION_COLUMNS})
 
 
 def _sources(paths_or_sources: Iterable[str | Path | DataSource]) -> list[DataSource]:
@@ -746,17 +836,24 @@ def load_observations(
 
 
 def _concat(stages: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack mapped tables, keeping the id columns categorical (their categories are merged)."""
+    """Stack mapped tables, keeping categorical columns categorical (their categories are merged).
+
+    A raw column that is categorical in one table and numbers or dates in another becomes objects.
+    """
     if len(stages) == 1:
         return stages[0]
-    categorical = [c for c in stages[0].columns if isinstance(stages[0][c].dtype, pd.CategoricalDtype)]
-    for column in categorical:
-        union = pd.Index([c for stage in stages for c in stage[column].cat.categories], dtype=object).unique()
-        for stage in stages:
-            stage[column] = stage[column].cat.set_categories(union)
-    for stage in stages:
-        stage["period_raw"] = stage["period_raw"].astype(object)
-        stage["value_raw"] = stage["value_raw"].astype(object)
+    for column in stages[0].columns:
+        kinds = [isinstance(stage[column].dtype, pd.CategoricalDtype) for stage in stages]
+        if all(kinds):
+            union = pd.Index(
+                [c for stage in stages for c in stage[column].cat.categories], dtype=object
+            ).unique()
+            ordered = stages[0][column].cat.ordered
+            for stage in stages:
+                stage[column] = stage[column].cat.set_categories(union, ordered=ordered)
+        elif any(kinds) or len({str(stage[column].dtype) for stage in stages}) > 1:
+            for stage in stages:
+                stage[column] = stage[column].astype(object)
     return pd.concat(stages, ignore_index=True)
 
 
@@ -834,30 +931,36 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
     if stage.empty:
         return _empty_frame()
 
-    units = {i.id: i.unit for i in indicators.values()}
-    unit = _per_indicator(stage, units, "number")
+    unit = {
+        name: _per_indicator(stage, {i.id: i.unit == name for i in indicators.values()}, False, "bool")
+        for name in get_args(Unit)
+    }
     per = _per_indicator(stage, {i.id: i.effective_per for i in indicators.values()}, 1.0, "float64")
-    numeric = (unit != "yes_no") & (unit != "judgement")
+    numeric = ~(unit["yes_no"] | unit["judgement"])
     _text_answers(stage, framework, unit, out)
     for canonical in NUMERIC_COLUMNS:
-        bad = numeric & (stage[f"{canonical}_missing"].to_numpy() == ERROR)
+        bad = numeric & (stage[f"{canonical}_missing"].cat.codes.to_numpy() == _REASON[ERROR])
         if canonical == "value":
             excel = np.zeros(len(stage), dtype=bool)
             flagged = np.flatnonzero(bad)
-            excel[flagged] = [
-                isinstance(v, str) and bool(EXCEL_ERRORS.match(v.strip().lower()))
-                for v in stage["value_raw"].iloc[flagged].astype(object)
-            ]
+            if len(flagged):
+                codes, cells = distinct_values(stage["value_raw"].iloc[flagged])
+                used = np.unique(codes[codes >= 0])
+                is_excel = np.zeros(len(cells) + 1, dtype=bool)
+                is_excel[used] = [
+                    isinstance(v, str) and bool(EXCEL_ERRORS.match(v.strip().lower())) for v in cells[used]
+                ]
+                excel[flagged] = is_excel[codes]
             out.rows(
                 stage, excel, "excel-error",
                 lambda rows: [f"the cell holds the Excel error {v}: treated as missing; fix the formula ({label})"
-                              for v, label in zip(rows["value_raw"].astype(object), _labels(rows), strict=True)],
+                              for v, label in zip(_raw_cells(rows), _labels(rows), strict=True)],
                 severity="warning",
             )  # fmt: skip
             out.rows(
                 stage, bad & ~excel, "not-a-number",
                 lambda rows: [f"value {v!r} is not a number ({label})" for v, label in
-                              zip(rows["value_raw"].astype(object), _labels(rows), strict=True)],
+                              zip(_raw_cells(rows), _labels(rows), strict=True)],
             )  # fmt: skip
         else:
             out.rows(
@@ -868,7 +971,7 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
             )
 
     value = stage["value"].to_numpy(dtype="float64").copy()
-    proportion_percent = (unit == "proportion") & stage["value_percent"].to_numpy(dtype=bool)
+    proportion_percent = unit["proportion"] & stage["value_percent"].to_numpy(dtype=bool)
     value[proportion_percent] /= 100
     _fraction_percentages(stage, value, unit, out)
 
@@ -882,14 +985,14 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
     stage["value"] = np.where(numeric, value, np.nan)
     stage["missing"] = _missing_reasons(stage, value, fill, numeric)
 
-    negative = ((unit == "count") & (value < 0)) | (numerator < 0) | (denominator < 0)
+    negative = (unit["count"] & (value < 0)) | (numerator < 0) | (denominator < 0)
     out.rows(
         stage,
         negative,
         "negative-count",
         lambda rows: [f"a count cannot be negative ({x})" for x in _labels(rows)],
     )
-    above = ((unit == "percentage") | (unit == "proportion")) & (numerator > denominator)
+    above = (unit["percentage"] | unit["proportion"]) & (numerator > denominator)
     out.rows(
         stage, above, "numerator-above-denominator",
         lambda rows: [f"the numerator is larger than the denominator for a percentage or proportion ({x})"
@@ -902,23 +1005,28 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
     return _final_frame(stage)
 
 
+def _raw_cells(rows: pd.DataFrame) -> list[Any]:
+    """The cells as written (None where there was none), for messages."""
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in rows["value_raw"]]
+
+
 def _missing_reasons(
     stage: pd.DataFrame, value: np.ndarray, fill: np.ndarray, numeric: np.ndarray
-) -> np.ndarray:
+) -> pd.Categorical:
     """Why each value is missing: its own cell's reason, else its counts' reason, else not available."""
-    own = (
-        stage["value_missing"].to_numpy()
-        if stage["value_given"].iloc[0]
-        else np.full(len(stage), "", dtype=object)
-    )
-    numerator_reason = stage["numerator_missing"].to_numpy()
+    own = stage["value_missing"].cat.codes.to_numpy()
+    numerator_reason = stage["numerator_missing"].cat.codes.to_numpy()
     counts_reason = np.where(
-        numerator_reason != "", numerator_reason, stage["denominator_missing"].to_numpy()
+        numerator_reason != 0, numerator_reason, stage["denominator_missing"].cat.codes.to_numpy()
     )
-    reason = np.where(fill, "", own)
-    reason = np.where(np.isnan(value) & (reason == ""), counts_reason, reason)
-    reason = np.where(np.isnan(value) & (reason == ""), NOT_AVAILABLE, reason)
-    return np.where(numeric, reason, stage["text_missing"].to_numpy()).astype(object)
+    absent = np.isnan(value)
+    reason = np.where(fill, 0, own)
+    reason = np.where(absent & (reason == 0), counts_reason, reason)
+    reason = np.where(absent & (reason == 0), _REASON[NOT_AVAILABLE], reason)
+    reason = np.where(numeric, reason, stage["text_missing"].to_numpy())
+    return pd.Categorical.from_codes(
+        reason.astype("int8"), categories=pd.Index(MISSING_REASONS, dtype=object)
+    )
 
 
 def _period_message(value: Any, year_start_month: int) -> str:
@@ -933,75 +1041,99 @@ def _period_message(value: Any, year_start_month: int) -> str:
     return f"cannot read period {value!r} as written in this column; write financial years as 2011/12"
 
 
-def _text_answers(stage: pd.DataFrame, framework: Framework, unit: np.ndarray, out: _Collector) -> None:
-    """Normalise yes/no answers and judgement levels into `value_text`; report the ones that are neither."""
+def _text_answers(
+    stage: pd.DataFrame, framework: Framework, unit: dict[str, np.ndarray], out: _Collector
+) -> None:
+    """Normalise yes/no answers and judgement levels into `value_text`; report the ones that are neither.
+
+    Answers are matched once per distinct cell; `value_text` is built as codes into the answer words.
+    """
     size = len(stage)
-    text_rows = (unit == "yes_no") | (unit == "judgement")
+    text_rows = unit["yes_no"] | unit["judgement"]
+    reasons = np.zeros(size, dtype="int8")
     if not text_rows.any():
         stage["value_text"] = _constant(None, size)
-        stage["text_missing"] = np.full(size, "", dtype=object)
+        stage["text_missing"] = reasons
         return
-    answers = np.full(size, None, dtype=object)
-    reasons = np.full(size, "", dtype=object)
-    raw = stage["value_raw"].astype(object)
-    marker = stage["value_missing"].to_numpy()
-    blank_or_marker = np.isin(marker, ["suppressed", "not_available"])
-    yes_no = unit == "yes_no"
-    if yes_no.any():
-        answers[yes_no] = normalise_yes_no(raw[yes_no])
-        bad = yes_no & pd.isna(answers) & ~blank_or_marker
+    words: dict[str, int] = {}
+    answer_codes = np.full(size, -1, dtype="int64")
+    raw = stage["value_raw"]
+    marker = stage["value_missing"].cat.codes.to_numpy()
+    blank_or_marker = (marker == _REASON[SUPPRESSED]) | (marker == _REASON[NOT_AVAILABLE])
+
+    def record(rows: np.ndarray, answers: np.ndarray) -> np.ndarray:
+        """Store the rows' answers; return which of them were answered."""
+        codes, distinct = pd.factorize(answers, use_na_sentinel=True)
+        lookup = np.array([words.setdefault(str(w), len(words)) for w in distinct] + [-1], dtype="int64")
+        answer_codes[rows] = lookup[np.where(codes < 0, len(distinct), codes)]
+        return answer_codes[rows] >= 0
+
+    yes_no_rows = np.flatnonzero(unit["yes_no"])
+    if len(yes_no_rows):
+        answered = record(yes_no_rows, normalise_yes_no(raw.iloc[yes_no_rows]))
+        bad = np.zeros(size, dtype=bool)
+        bad[yes_no_rows] = ~answered & ~blank_or_marker[yes_no_rows]
         out.rows(
             stage, bad, "bad-answer",
             lambda rows: [f"{v!r} is not an answer for a yes/no indicator: write yes or no ({x})"
-                          for v, x in zip(rows["value_raw"].astype(object), _labels(rows), strict=True)],
+                          for v, x in zip(_raw_cells(rows), _labels(rows), strict=True)],
         )  # fmt: skip
-        reasons[bad] = ERROR
+        reasons[bad] = _REASON[ERROR]
+    indicator_codes = stage["indicator"].cat.codes.to_numpy()
+    categories = stage["indicator"].cat.categories
     for indicator_id, indicator in framework.indicators.items():
-        rows_of = (stage["indicator"] == indicator_id).to_numpy() if indicator.unit == "judgement" else None
-        if rows_of is None or not rows_of.any():
+        if indicator.unit != "judgement" or indicator_id not in categories:
+            continue
+        judged = np.flatnonzero(indicator_codes == categories.get_loc(indicator_id))
+        if not len(judged):
             continue
         scale = indicator.scale or []
-        answers[rows_of] = match_levels(raw[rows_of], scale)
-        bad = rows_of & pd.isna(answers) & ~blank_or_marker
+        answered = record(judged, match_levels(raw.iloc[judged], scale))
+        bad = np.zeros(size, dtype=bool)
+        bad[judged] = ~answered & ~blank_or_marker[judged]
         out.rows(
             stage, bad, "bad-answer",
             lambda rows, scale=scale, ind=indicator_id: [
                 f"{v!r} is not a level of {ind}'s scale ({', '.join(scale)}){did_you_mean(str(v), scale)}"
-                for v in rows["value_raw"].astype(object)
+                for v in _raw_cells(rows)
             ],
         )  # fmt: skip
-        reasons[bad] = ERROR
-    unanswered = text_rows & pd.isna(answers) & (reasons == "")
-    reasons = np.where(unanswered, np.where(blank_or_marker, marker, NOT_AVAILABLE), reasons)
-    stage["value_text"] = pd.Categorical(answers)
+        reasons[bad] = _REASON[ERROR]
+    unanswered = text_rows & (answer_codes < 0) & (reasons == 0)
+    reasons[unanswered] = np.where(blank_or_marker[unanswered], marker[unanswered], _REASON[NOT_AVAILABLE])
+    stage["value_text"] = pd.Categorical.from_codes(
+        answer_codes, categories=pd.Index(list(words), dtype=object)
+    )
     stage["text_missing"] = reasons
 
 
-def _fraction_percentages(stage: pd.DataFrame, value: np.ndarray, unit: np.ndarray, out: _Collector) -> None:
+def _fraction_percentages(
+    stage: pd.DataFrame, value: np.ndarray, unit: dict[str, np.ndarray], out: _Collector
+) -> None:
     """A percentage source whose values all lie in [0, 1.5], some not whole: multiply by 100 and say so."""
-    candidates = (unit == "percentage") & ~np.isnan(value)
+    candidates = unit["percentage"] & ~np.isnan(value)
     if not candidates.any():
         return
-    groups = pd.DataFrame(
-        {
-            "indicator": stage["indicator"].cat.codes.to_numpy()[candidates],
-            "source": stage["source"].cat.codes.to_numpy()[candidates],
-            "value": value[candidates],
-        }
+    indicator_codes = stage["indicator"].cat.codes.to_numpy().astype("int64")
+    source_codes = stage["source"].cat.codes.to_numpy().astype("int64")
+    sources = len(stage["source"].cat.categories)
+    group = indicator_codes * sources + source_codes
+    size = len(stage["indicator"].cat.categories) * sources
+    with np.errstate(invalid="ignore"):
+        outside = candidates & ((value < 0) | (value > 1.5))
+        fractional = candidates & (value != np.floor(value))
+    counts = np.bincount(group[candidates], minlength=size)
+    converted = (
+        (counts > 0)
+        & (np.bincount(group[outside], minlength=size) == 0)
+        & (np.bincount(group[fractional], minlength=size) > 0)
     )
-    groups["fractional"] = groups["value"] != np.floor(groups["value"])
-    summary = groups.groupby(["indicator", "source"]).agg(
-        low=("value", "min"), high=("value", "max"), fractional=("fractional", "any")
-    )
-    converted = summary[(summary["low"] >= 0) & (summary["high"] <= 1.5) & summary["fractional"]]
-    for indicator_code, source_code in converted.index:
-        rows = (stage["indicator"].cat.codes.to_numpy() == indicator_code) & (
-            stage["source"].cat.codes.to_numpy() == source_code
-        )
+    for code in np.flatnonzero(converted):
+        rows = group == code
         value[rows] *= 100
         for column in ("ci_lower", "ci_upper"):
             stage.loc[rows, column] = stage.loc[rows, column] * 100
-        first = stage.loc[rows].iloc[0]
+        first = stage.iloc[int(np.argmax(rows))]
         out.add(
             Finding(
                 str(first["file"]), int(first["row"]), None, "warning", "fraction-percentage",
@@ -1027,15 +1159,18 @@ def _value_mismatch(
     both = given & ~np.isnan(computed)
     if not both.any():
         return
-    bad = np.zeros(len(value), dtype=bool)
-    tolerance = np.maximum(0.005 * np.abs(computed[both]), 0.5 * 10.0 ** (-_decimals_shown(value[both])))
-    bad[both] = np.abs(value[both] - computed[both]) > tolerance
+    with np.errstate(invalid="ignore"):
+        bad = both & (np.abs(value - computed) > 0.005 * np.abs(computed))
+    if bad.any():  # outside 0.5%: still fine if within half the last digit the value was written with
+        suspect = np.flatnonzero(bad)
+        half_digit = 0.5 * 10.0 ** (-_decimals_shown(value[suspect]))
+        bad[suspect] = np.abs(value[suspect] - computed[suspect]) > half_digit
     if bad.any():
-        pairs = list(zip(value[bad], computed[bad], strict=True))
         out.rows(
             stage, bad, "value-mismatch",
             lambda rows: [f"value {v:g} disagrees with numerator / denominator, which gives {c:.6g} ({x})"
-                          for (v, c), x in zip(pairs, _labels(rows), strict=True)],
+                          for v, c, x in zip(rows["__value"], rows["__computed"], _labels(rows), strict=True)],
+            extra={"__value": value[bad], "__computed": computed[bad]},
         )  # fmt: skip
 
 
@@ -1057,43 +1192,70 @@ def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -
 
 
 def _series_key(stage: pd.DataFrame, with_period: bool) -> np.ndarray:
-    """One int64 per indicator × area × band × period length (× period start), from factor codes."""
+    """One int64 per indicator × area × band × period length (× period start), from integer codes.
+
+    Mixed-radix over each column's codes; renumbered densely whenever the next column would overflow.
+    """
     key = np.zeros(len(stage), dtype="int64")
+    span = 1
     for column in ["indicator", "area", "band", "period_months"] + (["period_start"] if with_period else []):
-        codes, uniques = pd.factorize(stage[column], use_na_sentinel=True)
-        key = key * (len(uniques) + 1) + (codes + 1)
+        values = stage[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, size = values.cat.codes.to_numpy().astype("int64") + 1, len(values.cat.categories) + 1
+        else:
+            numbers = values.to_numpy(dtype="int64")
+            low = int(numbers.min()) if len(numbers) else 0
+            codes, size = numbers - low, (int(numbers.max()) - low + 1 if len(numbers) else 1)
+        if span * size >= 2**62:
+            key, uniques = pd.factorize(key)
+            key, span = key.astype("int64"), len(uniques)
+        key = key * size + codes
+        span *= size
     return key
+
+
+def _groups_of(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sorted by key (stably), where each run of equal keys starts, and each run's length."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) if len(key) else order
+    return order, starts, np.diff(np.append(starts, len(key)))
 
 
 def _duplicates(stage: pd.DataFrame, out: _Collector) -> pd.DataFrame:
     """Two rows for one indicator × area × period (× band) are an error; the first is kept."""
-    key = pd.Series(_series_key(stage, with_period=True))
-    repeated = key.duplicated(keep="first").to_numpy()
-    if not repeated.any():
+    order, starts, sizes = _groups_of(_series_key(stage, with_period=True))
+    if len(starts) == len(stage):
         return stage
-    firsts = ~repeated & key.duplicated(keep=False).to_numpy()
-    first_of = pd.DataFrame(
-        {
-            "file": stage.loc[firsts, "file"].astype(object).to_numpy(),
-            "row": stage.loc[firsts, "row"].to_numpy(),
-        },
-        index=key[firsts].to_numpy(),
-    )
-    earlier = first_of.loc[key[repeated].to_numpy()]
+    first_of = np.empty(len(stage), dtype="int64")
+    first_of[order] = np.repeat(order[starts], sizes)
+    repeated = first_of != np.arange(len(stage))
+    files = stage["file"].cat.codes.to_numpy()
+    rows = stage["row"].to_numpy()
+    earlier = first_of[repeated]
+    file_names = stage["file"].cat.categories
 
-    def messages(rows: pd.DataFrame) -> list[str]:
+    def messages(flagged: pd.DataFrame) -> list[str]:
         texts = []
         for label, file, first_file, first_row in zip(
-            _labels(rows), rows["file"], earlier["file"], earlier["row"], strict=True
-        ):
-            where = f"row {first_row}" if first_file == file else f"{first_file}:{first_row}"
+            _labels(flagged), flagged["file"].astype(object), flagged["__first_file"], flagged["__first_row"],
+            strict=True,
+        ):  # fmt: skip
+            where = (
+                f"row {first_row}"
+                if file_names[first_file] == file
+                else f"{file_names[first_file]}:{first_row}"
+            )
             texts.append(
                 f"{label} appears twice: first on {where}; keep one row (or set `sum_duplicates: true` on the "
                 "source to add such rows up)"
             )
         return texts
 
-    out.rows(stage, repeated, "duplicate-row", messages)
+    out.rows(
+        stage, repeated, "duplicate-row", messages,
+        extra={"__first_file": files[earlier], "__first_row": rows[earlier]},
+    )  # fmt: skip
     return stage.loc[~repeated].reset_index(drop=True)
 
 
@@ -1105,22 +1267,23 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
     months = stage["period_months"].to_numpy()
     step = np.where((natural > 0) & (natural <= months), np.maximum(months, wider), months)
     starts = stage["period_start"].to_numpy()
-    key = _series_key(stage, with_period=False)
-    summary = (
-        pd.DataFrame({"key": key, "start": starts, "step": step})
-        .groupby("key")
-        .agg(first=("start", "min"), last=("start", "max"), count=("start", "size"), step=("step", "first"))
-    )
-    expected = (summary["last"] - summary["first"]) // summary["step"] + 1
-    gappy = summary.index[(summary["count"] < expected).to_numpy()]
+    order, bounds, sizes = _groups_of(_series_key(stage, with_period=False))
+    ordered_starts = starts[order]
+    first_start = np.minimum.reduceat(ordered_starts, bounds)
+    last_start = np.maximum.reduceat(ordered_starts, bounds)
+    series_step = step[order[bounds]]
+    expected = (last_start - first_start) // series_step + 1
+    gappy = np.flatnonzero(sizes < expected)
+    gappy = gappy[np.argsort(order[bounds[gappy]], kind="stable")]  # in the order the series first appear
+    described = {column: stage[column] for column in ("file", "indicator", "area", "band")}
     year_start = framework.year_start_month
-    for series_key in gappy[:MAX_ROW_FINDINGS]:
-        mine = key == series_key
-        row = stage.loc[mine].iloc[0]
-        have = set(starts[mine].tolist())
-        length = int(row["period_months"])
-        first = Period(int(summary.at[series_key, "first"]), length, year_start)
-        last = Period(int(summary.at[series_key, "last"]), length, year_start)
+    for series in gappy[:MAX_ROW_FINDINGS]:
+        members = order[bounds[series] : bounds[series] + sizes[series]]
+        row = {name: column.iat[members[0]] for name, column in described.items()}
+        have = set(starts[members].tolist())
+        length = int(months[members[0]])
+        first = Period(int(first_start[series]), length, year_start)
+        last = Period(int(last_start[series]), length, year_start)
         gaps = [
             p.label
             for p in expected_periods(first, last, frequency[row["indicator"]] or None)
@@ -1145,10 +1308,9 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         "or set a later `as_of`",
         severity="warning",
     )  # fmt: skip
+    indicator_codes = stage["indicator"].cat.codes.to_numpy()
     latest = (
-        pd.DataFrame(
-            {"indicator": stage["indicator"].cat.codes.to_numpy(), "end": starts + months - 1, "step": step}
-        )
+        pd.DataFrame({"indicator": indicator_codes, "end": starts + months - 1, "step": step}, copy=False)
         .groupby("indicator")
         .agg(end=("end", "max"), step=("step", "max"))
     )
@@ -1156,67 +1318,94 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
     categories = stage["indicator"].cat.categories
     for code, info in stale.iterrows():
         indicator_id = categories[code]
-        last_row = stage.loc[(stage["indicator"].cat.codes == code).to_numpy()].iloc[-1]
+        last_position = len(stage) - 1 - int(np.argmax(indicator_codes[::-1] == code))
         end = Period(int(info["end"]), 1, year_start)
         every = frequency[indicator_id] or f"{int(info['step'])}-monthly"
         out.add(
             Finding(
-                str(last_row["file"]), None, None, "warning", "stale-data",
+                str(stage["file"].iat[last_position]), None, None, "warning", "stale-data",
                 f"{indicator_id}: the latest data ends {end.end_date.isoformat()}; for {every} data a newer "
                 f"period was due by {as_of.isoformat()} (allowing {STALE_GRACE_MONTHS} months' grace)",
             )
         )  # fmt: skip
 
 
-def _str(values: Any, fill: str | None = None) -> pd.Series:
-    """A text column (pandas `str`) from categorical, object or text values, built through Arrow."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = [None if u is None else str(u) for u in uniques]
+def _output_categorical(column: pd.Series, fill: str | None = None) -> tuple[pd.Categorical, np.ndarray]:
+    """A text column for the output: its used categories sorted, `fill` for missing ones (kept as a category).
+
+    Also returns each row's sort rank (missing first), so rows can be ordered by integer codes.
+    """
+    codes = column.cat.codes.to_numpy().astype("int64")
+    categories = column.cat.categories
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    names = [str(c) for c in categories[used]]
+    if fill is not None and fill not in names:
+        names.append(fill)
+    labels = pd.Index(sorted(names), dtype=object)
+    lookup = np.append(labels.get_indexer(pd.Index([str(c) for c in categories], dtype=object)), -1)
+    new_codes = lookup[np.where(codes < 0, len(categories), codes)]
     if fill is not None:
-        labels.append(fill)
-        codes = np.where(codes < 0, len(labels) - 1, codes)
-    return text_column(labels, np.asarray(codes))
+        new_codes = np.where(new_codes < 0, labels.get_loc(fill), new_codes)
+    return pd.Categorical.from_codes(new_codes, categories=labels), new_codes + 1
 
 
-def _sort_rank(column: pd.Series) -> np.ndarray:
-    """Each row's position in the sorted order of the column's distinct values (missing first)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    order = np.argsort(np.array([str(u) for u in uniques], dtype=object), kind="stable")
-    rank = np.empty(len(uniques) + 1, dtype="int64")
-    rank[order] = np.arange(1, len(uniques) + 1)
-    rank[-1] = 0
-    return rank[np.where(codes < 0, len(uniques), codes)]
+def _period_categorical(stage: pd.DataFrame) -> pd.Categorical:
+    """The period labels as a categorical whose categories are the periods present, in time order."""
+    codes = stage["period"].cat.codes.to_numpy().astype("int64")
+    categories = stage["period"].cat.categories
+    starts = np.zeros(len(categories), dtype="int64")
+    lengths = np.zeros(len(categories), dtype="int64")
+    starts[codes] = stage["period_start"].to_numpy()
+    lengths[codes] = stage["period_months"].to_numpy()
+    used = np.bincount(codes, minlength=len(categories)) > 0
+    order = np.flatnonzero(used)[np.lexsort((lengths[used], starts[used]))]
+    lookup = np.full(len(categories), -1, dtype="int64")
+    lookup[order] = np.arange(len(order))
+    labels = pd.Index([str(c) for c in categories[order]], dtype=object)
+    return pd.Categorical.from_codes(lookup[codes], categories=labels)
 
 
 def _final_frame(stage: pd.DataFrame) -> pd.DataFrame:
-    order = np.lexsort(
-        (
-            stage["period_months"].to_numpy(),
-            stage["period_start"].to_numpy(),
-            _sort_rank(stage["band"]),
-            _sort_rank(stage["area"]),
-            _sort_rank(stage["indicator"]),
-        )
-    )
-    stage = stage.take(order).reset_index(drop=True)
-    return pd.DataFrame(
-        {
-            "indicator": _str(stage["indicator"]),
-            "area": _str(stage["area"]),
-            "period": _str(stage["period"]),
-            "period_start": stage["period_start"].astype("int64"),
-            "period_months": stage["period_months"].astype("int64"),
-            "band": _str(stage["band"]),
-            "value": stage["value"].astype("float64"),
-            "value_text": _str(stage["value_text"]),
-            "numerator": stage["numerator"].astype("float64"),
-            "denominator": stage["denominator"].astype("float64"),
-            "ci_lower": stage["ci_lower"].astype("float64"),
-            "ci_upper": stage["ci_upper"].astype("float64"),
-            "missing": _str(stage["missing"], fill=""),
-            "flag": _str(stage["flag"], fill=""),
-            "note": _str(stage["note"], fill=""),
-            "source": _str(stage["source"]),
-            "row": stage["row"].astype("int64"),
-        }
-    )
+    """The canonical table, sorted by indicator, area, band, period; text columns categorical."""
+    indicator, indicator_rank = _output_categorical(stage["indicator"])
+    area, area_rank = _output_categorical(stage["area"])
+    band, band_rank = _output_categorical(stage["band"])
+    columns: dict[str, Any] = {
+        "indicator": indicator,
+        "area": area,
+        "period": _period_categorical(stage),
+        "period_start": stage["period_start"].to_numpy(dtype="int64"),
+        "period_months": stage["period_months"].to_numpy(dtype="int64"),
+        "band": band,
+        "value": stage["value"].to_numpy(dtype="float64"),
+        "value_text": _output_categorical(stage["value_text"])[0],
+        "numerator": stage["numerator"].to_numpy(dtype="float64"),
+        "denominator": stage["denominator"].to_numpy(dtype="float64"),
+        "ci_lower": stage["ci_lower"].to_numpy(dtype="float64"),
+        "ci_upper": stage["ci_upper"].to_numpy(dtype="float64"),
+        "missing": _output_categorical(stage["missing"], "")[0],
+        "flag": _output_categorical(stage["flag"], "")[0],
+        "note": _output_categorical(stage["note"], "")[0],
+        "source": _output_categorical(stage["source"])[0],
+        "row": stage["row"].to_numpy(dtype="int64"),
+    }
+    sort_keys = [indicator_rank, area_rank, band_rank, columns["period_start"], columns["period_months"]]
+    key = _sort_key(sort_keys)
+    if key is None or (len(key) > 1 and (np.diff(key) < 0).any()):
+        order = np.lexsort(sort_keys[::-1]) if key is None else np.argsort(key, kind="stable")
+        columns = {name: values.take(order) for name, values in columns.items()}
+    return pd.DataFrame(columns, copy=False)  # one block per column: no copy to consolidate them
+
+
+def _sort_key(parts: list[np.ndarray]) -> np.ndarray | None:
+    """The parts (non-negative integers, most significant first) packed into one int64; None if too wide."""
+    key = np.zeros(len(parts[0]), dtype="int64")
+    span = 1
+    for part in parts:
+        low = int(part.min()) if len(part) else 0
+        size = (int(part.max()) - low + 1) if len(part) else 1
+        span *= size
+        if span >= 2**62:
+            return None
+        key = key * size + (part - low)
+    return key

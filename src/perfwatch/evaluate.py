@@ -21,8 +21,8 @@ Decisions, documented here and in `docs/evaluation.md`:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,11 +47,19 @@ _MISSING_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class _Settings:
-    """Per-indicator settings as columns, joined onto the table by indicator id."""
+def _indicator_codes(frame: pd.DataFrame, settings: pd.DataFrame) -> np.ndarray:
+    """Each row's position in `settings` (the framework's indicator order), from the category codes."""
+    column = frame["indicator"]
+    ids = settings.index if isinstance(settings, pd.DataFrame) else settings
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.categories.equals(ids):
+        return column.cat.codes.to_numpy()
+    return pd.Categorical(column, categories=ids).codes
 
-    frame: pd.DataFrame
+
+def _ind(frame: pd.DataFrame, settings: pd.DataFrame, column: str) -> pd.Series:
+    """A per-indicator setting for every row of `frame`: one take, not a map over a million strings."""
+    values = settings[column].to_numpy()[_indicator_codes(frame, settings)]
+    return pd.Series(values, index=frame.index, dtype=object if values.dtype == object else None)
 
 
 def _period_label(start: int, months: int, year_start: int) -> str:
@@ -172,7 +180,7 @@ def _containing_start(starts: np.ndarray, length: np.ndarray, year_start: int) -
 
 def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.DataFrame:
     """Data finer than an indicator's frequency rolled up to it; sub-annual indicators also get years."""
-    freq = obs["indicator"].map(settings["frequency_months"]).fillna(0).to_numpy(dtype="int64")
+    freq = _ind(obs, settings, "frequency_months").fillna(0).to_numpy(dtype="int64")
     native = np.where(freq > 0, np.maximum(freq, obs["period_months"].to_numpy()), obs["period_months"])
     finer = obs["period_months"].to_numpy() < native
     out = [obs[~finer].assign(native=True)]
@@ -187,7 +195,7 @@ def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.D
         out.append(years[~pd.MultiIndex.from_frame(years[KEYS]).isin(given)])  # a given outturn wins
     combined = pd.concat(out, ignore_index=True)
     # Year outturns of monthly or quarterly indicators sit beside their series, not in it.
-    frequency = combined["indicator"].map(settings["frequency_months"]).to_numpy()
+    frequency = _ind(combined, settings, "frequency_months").to_numpy()
     outturn = (combined["period_months"].to_numpy() == 12) & (frequency > 0) & (frequency < 12)
     combined["native"] = combined["native"].to_numpy(dtype=bool) & ~outturn
     return combined
@@ -223,8 +231,8 @@ def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> p
     result["suppressed"] = grouped["suppressed"].any()
     result["value_text"] = grouped["value_text"].last()
     result = result.reset_index()
-    agg = result["indicator"].map(settings["aggregation"]).to_numpy(dtype=object)
-    per = result["indicator"].map(settings["per"]).to_numpy(dtype="float64")
+    agg = _ind(result, settings, "aggregation").to_numpy(dtype=object)
+    per = _ind(result, settings, "per").to_numpy(dtype="float64")
     with np.errstate(all="ignore"):
         ratio = result["numerator"].to_numpy() / result["denominator"].to_numpy() * per
     value = np.select(
@@ -286,7 +294,7 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
     keys = ["indicator", "area", "period_start", "period_months"]
     for level in sorted({d for d in depth.values() if d > 0}, reverse=True):
         children = [a for a, d in depth.items() if d == level and a in parents]
-        summable = table["indicator"].map(settings["aggregation"]).isin(["sum", "ratio"]).to_numpy()
+        summable = _ind(table, settings, "aggregation").isin(["sum", "ratio"]).to_numpy()
         rows = table[summable & table["area"].isin(children).to_numpy()]
         if rows.empty:
             continue
@@ -297,8 +305,8 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
         summed = summed.reset_index()
         complete = summed["children"].to_numpy() == summed["area"].map(child_count).to_numpy()
         summed = summed[complete | ~summed["area"].isin(needs_all).to_numpy()]
-        ratio = summed["indicator"].map(settings["aggregation"]).to_numpy() == "ratio"
-        per = summed["indicator"].map(settings["per"]).to_numpy(dtype="float64")
+        ratio = _ind(summed, settings, "aggregation").to_numpy() == "ratio"
+        per = _ind(summed, settings, "per").to_numpy(dtype="float64")
         with np.errstate(all="ignore"):
             value = np.where(ratio, summed["numerator"] / summed["denominator"] * per, summed["value"])
         summed["value"] = value
@@ -308,12 +316,8 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
         if new.empty:
             continue
         new = new.drop(columns=["children"]).assign(
-            numerator=np.where(
-                new["indicator"].map(settings["aggregation"]) == "ratio", new["numerator"], np.nan
-            ),
-            denominator=np.where(
-                new["indicator"].map(settings["aggregation"]) == "ratio", new["denominator"], np.nan
-            ),
+            numerator=np.where(_ind(new, settings, "aggregation") == "ratio", new["numerator"], np.nan),
+            denominator=np.where(_ind(new, settings, "aggregation") == "ratio", new["denominator"], np.nan),
             flag="rolled_up",
             missing="",
         )
@@ -326,8 +330,8 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
 
 def _intervals(table: pd.DataFrame, settings: pd.DataFrame) -> None:
     """95% and 99.8% limits per the indicator's method; published limits are used as given (as 95%)."""
-    method = table["indicator"].map(settings["ci_method"]).to_numpy(dtype=object)
-    per = table["indicator"].map(settings["per"]).to_numpy(dtype="float64")
+    method = _ind(table, settings, "ci_method").to_numpy(dtype=object)
+    per = _ind(table, settings, "per").to_numpy(dtype="float64")
     num = table["numerator"].to_numpy(dtype="float64")
     den = table["denominator"].to_numpy(dtype="float64")
     value = table["value"].to_numpy(dtype="float64")
@@ -352,10 +356,12 @@ def _intervals(table: pd.DataFrame, settings: pd.DataFrame) -> None:
     published = table["ci_lower"].notna().to_numpy()
     table.loc[published, "ci95_lower"] = table.loc[published, "ci_lower"]
     table.loc[published, "ci95_upper"] = table.loc[published, "ci_upper"]
-    high = table["indicator"].map(settings["confidence"]).to_numpy() == 0.998
+    high = _ind(table, settings, "confidence").to_numpy() == 0.998
     table["ci_lower"] = np.where(high, table["ci998_lower"], table["ci95_lower"])
     table["ci_upper"] = np.where(high, table["ci998_upper"], table["ci95_upper"])
-    table["ci_method"] = np.where(np.isnan(table["ci_lower"].to_numpy(dtype="float64")), "", method)
+    table["ci_method"] = pd.Categorical(
+        np.where(np.isnan(table["ci_lower"].to_numpy(dtype="float64")), "", method)
+    )
 
 
 # --- stage 3: targets and status ---------------------------------------------------------------------
@@ -408,7 +414,7 @@ def _targets(table: pd.DataFrame, framework: Framework) -> None:
             line = v0 + share * (v1 - v0)
             target[rows] = np.where(mid < m0, np.nan, line)
     table["target"] = target
-    table["target_text"] = target_text
+    table["target_text"] = pd.Series(target_text, index=table.index, dtype=object)
     # Annual targets applied year to date to sub-annual rows.
     ytd_ids = [i.id for i in framework.indicators.values() if i.target and i.target.year_to_date]
     table["compared_value"] = table["value"]
@@ -430,8 +436,8 @@ def _tolerances(table: pd.DataFrame, framework: Framework, settings: pd.DataFram
     """Absolute tolerance per row: the indicator's (or default) band, by the area's level."""
     levels = {a.id: a.level for a in framework.areas}
     level = table["area"].map(levels)
-    amount = table["indicator"].map(settings["tolerance_amount"]).to_numpy(dtype="float64").copy()
-    relative = table["indicator"].map(settings["tolerance_relative"]).to_numpy(dtype=bool).copy()
+    amount = _ind(table, settings, "tolerance_amount").to_numpy(dtype="float64").copy()
+    relative = _ind(table, settings, "tolerance_relative").to_numpy(dtype=bool).copy()
     for ind in framework.indicators.values():
         tolerance = ind.tolerance or framework.defaults.tolerance
         if tolerance is None or not tolerance.levels:
@@ -445,9 +451,9 @@ def _tolerances(table: pd.DataFrame, framework: Framework, settings: pd.DataFram
 
 
 def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
-    polarity = table["indicator"].map(settings["polarity"]).to_numpy(dtype=object)
-    numeric = table["indicator"].map(settings["numeric"]).to_numpy(dtype=bool)
-    developing = table["indicator"].map(settings["under_development"]).to_numpy(dtype=bool)
+    polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)
+    numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
+    developing = _ind(table, settings, "under_development").to_numpy(dtype=bool)
     value = table["compared_value"].to_numpy(dtype="float64")
     target = table["target"].to_numpy(dtype="float64")
     tolerance = _tolerances(table, framework, settings)
@@ -467,7 +473,7 @@ def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -
         polarity == "no_judgement", np.where(np.isnan(value) & numeric, "no_data", "not_assessed"), status
     )
     status = np.where(developing, "not_assessed", status)
-    table["status"] = status
+    table["status"] = pd.Categorical(status, categories=STATUSES)
     table["gap"] = gap
 
 
@@ -507,91 +513,164 @@ def _scale_status(ind: Indicator) -> dict[str, str]:
     return mapping
 
 
+def _codes_and_text(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+def _formatted(values: np.ndarray, format_all) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into a small table of formatted texts: each distinct value is formatted once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype("int64"), format_all(np.asarray(uniques, dtype="float64"))
+
+
 def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
-    """One plain-English sentence per row saying why it has its status."""
+    """One plain-English sentence per row saying why it has its status.
+
+    The sentence is a function of a few small pieces (status, formatted value, gap, target, tolerance ...);
+    each distinct combination is written once and shared by every row that has it, so a million rows cost
+    about as much as their distinct combinations.
+    """
     reason = np.full(len(table), "", dtype=object)
-    ids = table["indicator"].to_numpy(dtype=object)
+    codes = _indicator_codes(table, settings)
+    bounds = np.searchsorted(codes, np.arange(len(settings) + 1))  # the table is sorted by indicator
     status = table["status"].to_numpy(dtype=object)
     missing = table["missing"].to_numpy(dtype=object)
-    for ind in framework.indicators.values():
-        rows = np.flatnonzero(ids == ind.id)
-        if not len(rows):
+    value = table["compared_value"].to_numpy(dtype="float64")
+    target = table["target"].to_numpy(dtype="float64")
+    gap = table["gap"].to_numpy(dtype="float64")
+    tolerance = table["tolerance"].to_numpy(dtype="float64")
+    ytd = table["ytd"].to_numpy(dtype=bool)
+    periods = table["period"].astype(str).to_numpy(dtype=object)
+    answers = table["value_text"].astype(object).to_numpy()
+    for position, ind in enumerate(settings.index):
+        start, end = bounds[position], bounds[position + 1]
+        if start == end:
             continue
-        sub = table.iloc[rows]
-        st = status[rows]
-        value = format_values(sub["compared_value"], ind.unit, ind.decimals)
-        target = format_values(sub["target"], ind.unit, ind.decimals)
-        gap = format_amounts(sub["gap"], ind.unit, ind.decimals)
-        tol = format_amounts(sub["tolerance"], ind.unit, ind.decimals)
-        higher = ind.polarity == "higher_is_better"
-        gap_v = sub["gap"].to_numpy(dtype="float64")
-        raw_side = np.where(
-            (sub["compared_value"] - sub["target"]).to_numpy(dtype="float64") >= 0, "above", "below"
-        )
-        ytd = sub["ytd"].to_numpy(dtype=bool)
-        lead = np.where(ytd, "Year to date, ", "")
-        what = np.where(ytd, " due by the end of " + sub["period"].astype(str).to_numpy(dtype=object), "")
-        target_words = "the " + target + " target" + what
-        has_tol = ~np.isnan(sub["tolerance"].to_numpy(dtype="float64")) & (sub["tolerance"].to_numpy() > 0)
-        tol_words = np.where(has_tol, "the " + tol + " tolerance", "no tolerance")
-        text = np.select(
-            [
-                st == "green",
-                st == "amber",
-                st == "red",
-            ],
-            [
-                np.where(np.abs(gap_v) < 1e-9, lead + value + " meets " + target_words + ".",
-                         lead + value + " is " + gap + " " + raw_side + " " + target_words + ", better than target."),
-                lead + value + " is " + gap + " " + raw_side + " " + target_words + ", within " + tol_words + ".",
-                lead + value + " is " + gap + " " + raw_side + " " + target_words + ", outside " + tol_words + ".",
-            ],
-            default="",
-        )  # fmt: skip
-        if not ind.is_numeric:
-            answer = sub["value_text"].astype("object").fillna("").astype(str).to_numpy(dtype=object)
-            text = np.where(
-                st == "green", "Answer '" + answer + "' meets the target.",
-                np.where(st == "red", "Answer '" + answer + "' does not meet the target.",
-                         np.where(st == "amber", "Answer '" + answer + "' partly meets the target.", "")),
-            )  # fmt: skip
-        miss = np.array([_MISSING_WORDS.get(m, "there is no value") for m in missing[rows]], dtype=object)
-        text = np.where(st == "no_data", "No data: " + miss + ".", text)
-        text = np.where(st == "no_target", "No target is set for this period.", text)
-        if ind.under_development:
-            text = np.where(st == "not_assessed", "Under development: not yet rated.", text)
-        elif ind.polarity == "no_judgement":
-            text = np.where(
-                st == "not_assessed", "Context indicator: shown for information, not rated.", text
-            )
-        del higher
-        reason[rows] = text
-    table["reason"] = reason
+        indicator = framework.indicators[ind]
+        rows = slice(start, end)
+        unit, places = indicator.unit, indicator.decimals
+        pieces = [
+            _codes_and_text(status[rows]),
+            _formatted(value[rows], partial(format_values, unit=unit, decimals=places)),
+            _formatted(target[rows], partial(format_values, unit=unit, decimals=places)),
+            _formatted(np.abs(gap[rows]), partial(format_amounts, unit=unit, decimals=places)),
+            _formatted(tolerance[rows], partial(format_amounts, unit=unit, decimals=places)),
+            _codes_and_text(np.where(value[rows] - target[rows] >= 0, "above", "below")),
+            _codes_and_text(np.where(ytd[rows], periods[rows], "")),
+            _codes_and_text(missing[rows]),
+            _codes_and_text(np.where(pd.isna(answers[rows]), "", answers[rows]).astype(object)),
+            _formatted(np.where(np.abs(gap[rows]) < 1e-9, 0.0, 1.0), lambda u: u),
+            _formatted(np.where(np.isnan(tolerance[rows]) | (tolerance[rows] <= 0), 0.0, 1.0), lambda u: u),
+        ]
+        combos, inverse = np.unique(np.stack([c for c, _ in pieces], axis=1), axis=0, return_inverse=True)
+        texts = [
+            _sentence(indicator, *(table_[code] for (_, table_), code in zip(pieces, combo, strict=True)))
+            for combo in combos
+        ]
+        reason[rows] = np.asarray(texts, dtype=object)[inverse.ravel()]
+    table["reason"] = pd.Categorical(reason)
+
+
+def _sentence(
+    indicator: Indicator, status: str, value: str, target: str, gap: str, tolerance: str, side: str,
+    ytd_period: str, missing: str, answer: str, off_target: float, has_tolerance: float,
+) -> str:  # fmt: skip
+    """The reason for one combination of status and formatted numbers."""
+    if status == "no_data":
+        return f"No data: {_MISSING_WORDS.get(missing, 'there is no value')}."
+    if status == "no_target":
+        return "No target is set for this period."
+    if status == "not_assessed":
+        if indicator.under_development:
+            return "Under development: not yet rated."
+        return "Context indicator: shown for information, not rated."
+    if not indicator.is_numeric:
+        verb = {"green": "meets", "red": "does not meet", "amber": "partly meets"}.get(status, "")
+        return f"Answer '{answer}' {verb} the target." if verb else ""
+    lead = "Year to date, " if ytd_period else ""
+    target_words = f"the {target} target" + (f" due by the end of {ytd_period}" if ytd_period else "")
+    tolerance_words = f"the {tolerance} tolerance" if has_tolerance else "no tolerance"
+    if status == "green":
+        if not off_target:
+            return f"{lead}{value} meets {target_words}."
+        return f"{lead}{value} is {gap} {side} {target_words}, better than target."
+    where = "within" if status == "amber" else "outside"
+    return f"{lead}{value} is {gap} {side} {target_words}, {where} {tolerance_words}."
 
 
 # --- stage 4: direction, trend, benchmark, SPC ------------------------------------------------------
 
 
-def _shifted(table: pd.DataFrame, back: np.ndarray, source: pd.DataFrame | None = None) -> pd.DataFrame:
+def _area_codes(frame: pd.DataFrame, column: str, areas: pd.Index) -> np.ndarray:
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.equals(areas):
+        return values.cat.codes.to_numpy().astype("int64")
+    return pd.Categorical(values, categories=areas).codes.astype("int64")
+
+
+def _row_keys(ind: np.ndarray, area: np.ndarray, months: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """One int64 per indicator × area × period length × period start (codes must be non-negative)."""
+    return ((ind.astype("int64") * 100_000 + area) * 13 + months) * 1_000_000 + start
+
+
+def _keys_of(
+    frame: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, area_column: str = "area"
+) -> np.ndarray:
+    return _row_keys(
+        _indicator_codes(frame, settings),
+        _area_codes(frame, area_column, areas),
+        frame["period_months"].to_numpy(dtype="int64"),
+        frame["period_start"].to_numpy(dtype="int64"),
+    )
+
+
+def _lookup(source_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row positions in the source of each wanted key; -1 where there is none (missing codes never match)."""
+    return pd.Index(source_keys).get_indexer(wanted)
+
+
+def _take(values: np.ndarray, positions: np.ndarray, fill=np.nan) -> np.ndarray:
+    out = np.asarray(values)[np.where(positions >= 0, positions, 0)]
+    if out.dtype.kind in "fc":
+        return np.where(positions >= 0, out, fill)
+    out = out.astype(object)
+    out[positions < 0] = None if fill is np.nan else fill
+    return out
+
+
+def _shifted(
+    table: pd.DataFrame,
+    back: np.ndarray,
+    settings: pd.DataFrame,
+    areas: pd.Index,
+    source: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """For each row, the row of the same series `back` months earlier in `source` (default: `table`)."""
-    wanted = pd.DataFrame(
+    source = table if source is None else source
+    ind = _indicator_codes(table, settings)
+    wanted = _row_keys(
+        ind, _area_codes(table, "area", areas), table["period_months"].to_numpy(dtype="int64"),
+        table["period_start"].to_numpy(dtype="int64") - back,
+    )  # fmt: skip
+    positions = _lookup(_keys_of(source, settings, areas), wanted)
+    return pd.DataFrame(
         {
+            "value": _take(source["value"].to_numpy(dtype="float64"), positions),
+            "ci_lower": _take(source["ci_lower"].to_numpy(dtype="float64"), positions),
+            "ci_upper": _take(source["ci_upper"].to_numpy(dtype="float64"), positions),
+            "value_text": _take(source["value_text"].astype(object).to_numpy(), positions),
             "indicator": table["indicator"].to_numpy(),
-            "area": table["area"].to_numpy(),
-            "period_months": table["period_months"].to_numpy(),
-            "period_start": table["period_start"].to_numpy() - back,
         }
     )
-    source = (table if source is None else source)[KEYS + ["value", "ci_lower", "ci_upper", "value_text"]]
-    return wanted.merge(source, on=KEYS, how="left")
 
 
 def _direction(
-    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, back: np.ndarray
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, areas: pd.Index, back: np.ndarray
 ) -> np.ndarray:
-    earlier = _shifted(table, back)
-    polarity = table["indicator"].map(settings["polarity"]).to_numpy(dtype=object)
-    numeric = table["indicator"].map(settings["numeric"]).to_numpy(dtype=bool)
+    earlier = _shifted(table, back, settings, areas)
+    polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)
+    numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
     value = table["value"].to_numpy(dtype="float64")
     prev = earlier["value"].to_numpy(dtype="float64")
     lo, hi = table["ci_lower"].to_numpy(dtype="float64"), table["ci_upper"].to_numpy(dtype="float64")
@@ -633,65 +712,69 @@ def _text_rank(frame: pd.DataFrame, framework: Framework) -> np.ndarray:
     return rank
 
 
-def _trend(table: pd.DataFrame, settings: pd.DataFrame) -> np.ndarray:
-    """Fingertips recent trend at every point, over the five points ending there (native series only)."""
+def _series_ids(table: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index) -> np.ndarray:
+    """A number per indicator × area × period length, for a table sorted by KEYS."""
+    key = (
+        _indicator_codes(table, settings).astype("int64") * 100_000 + _area_codes(table, "area", areas)
+    ) * 13 + table["period_months"].to_numpy(dtype="int64")
+    return np.cumsum(np.r_[True, key[1:] != key[:-1]]) - 1 if len(key) else key
+
+
+def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Fingertips recent trend at every point, over the five points ending there (native series only).
+
+    The table is sorted by series and period, so the four points before a row are the four rows before
+    it, when they are in the same series and one step apart each (a missing period ends the run).
+    """
     trend = np.full(len(table), "cannot_be_calculated", dtype=object)
-    method = table["indicator"].map(settings["ci_method"]).to_numpy(dtype=object)
-    unit = table["indicator"].map(settings["unit"]).to_numpy(dtype=object)
+    method = _ind(table, settings, "ci_method").to_numpy(dtype=object)
     eligible = (
         table["native"].to_numpy(dtype=bool)
         & np.isin(method, ["wilson", "poisson"])
         & table["denominator"].notna().to_numpy()
     )
-    if not eligible.any():
+    rows = np.flatnonzero(eligible)
+    if not len(rows):
         return trend
-    sub = table[eligible].sort_values(KEYS)
-    group = sub.groupby(["indicator", "area", "period_months"], sort=False)
-    rows, orders, frames = [], [], []
-    columns = ["value", "ci95_lower", "ci95_upper", "numerator", "denominator", "period_start"]
-    for k in range(5):
-        shifted = group[columns].shift(k)
-        contiguous = (
-            shifted["period_start"].to_numpy()
-            == sub["period_start"].to_numpy() - k * sub["period_months"].to_numpy()
-        )
-        block = shifted.where(pd.Series(contiguous, index=shifted.index), np.nan, axis=0)
-        rows.append(sub.index.to_numpy())
-        orders.append(np.full(len(sub), 4 - k))
-        frames.append(block)
-    long = pd.concat(frames, ignore_index=True)
-    series = np.concatenate(rows)
-    order = np.concatenate(orders)
-    unit_sub = pd.Series(unit, index=table.index).loc[series].to_numpy(dtype=object)
-    method_sub = pd.Series(method, index=table.index).loc[series].to_numpy(dtype=object)
+    start = table["period_start"].to_numpy(dtype="int64")
+    columns = [
+        table[c].to_numpy(dtype="float64")
+        for c in ("value", "ci95_lower", "ci95_upper", "numerator", "denominator")
+    ]
+    matrices = [np.full((len(rows), 5), np.nan) for _ in columns]
+    for back in range(5):
+        source = rows - back
+        ok = source >= 0
+        source = np.where(ok, source, 0)
+        ok &= (series[source] == series[rows]) & (start[source] == start[rows] - back * step[rows])
+        for matrix, column in zip(matrices, columns, strict=True):
+            matrix[:, 4 - back] = np.where(ok, column[source], np.nan)
+    unit = _ind(table, settings, "unit").to_numpy(dtype=object)[rows]
     value_type = np.where(
-        method_sub == "wilson", np.where(unit_sub == "percentage", "percentage", "proportion"), "crude_rate"
+        method[rows] == "wilson", np.where(unit == "percentage", "percentage", "proportion"), "crude_rate"
     )
-    polarity = table["indicator"].map(settings["polarity"]).loc[series].to_numpy(dtype=object)
-    result = stats.recent_trend(
-        series, order, long["value"].to_numpy(), long["ci95_lower"].to_numpy(), long["ci95_upper"].to_numpy(),
-        long["numerator"].to_numpy(), long["denominator"].to_numpy(), value_type, polarity,
-    )  # fmt: skip
-    trend[np.searchsorted(table.index.to_numpy(), result.index.to_numpy())] = result["trend"].to_numpy(
-        dtype=object
-    )
+    polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)[rows]
+    trend[rows] = stats.trend_windows(*matrices, value_type, polarity)
     return trend
 
 
-def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
+def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, areas: pd.Index) -> None:
     """Each area against its comparator (or the indicator's), plus rank and quintile among its peers."""
-    own = {a.id: a.comparator for a in framework.areas}
-    override = table["indicator"].map(settings["benchmark_comparator"])
-    comparator = override.where(override.notna(), table["area"].map(own))
-    table["comparator"] = comparator.astype("object").where(comparator.notna(), None)
-    lookup = table[KEYS + ["value"]].rename(columns={"area": "comparator", "value": "comparator_value"})
-    joined = table[["indicator", "comparator", "period_months", "period_start"]].merge(
-        lookup, on=["indicator", "comparator", "period_months", "period_start"], how="left"
-    )
-    table["comparator_value"] = joined["comparator_value"].to_numpy(dtype="float64")
-    polarity = table["indicator"].map(settings["polarity"]).to_numpy(dtype=object)
-    method = table["indicator"].map(settings["benchmark_method"]).to_numpy(dtype=object)
-    high = table["indicator"].map(settings["confidence"]).to_numpy() == 0.998
+    own = pd.Series({a.id: a.comparator for a in framework.areas}, dtype=object).reindex(areas)
+    area_codes = _area_codes(table, "area", areas)
+    override = _ind(table, settings, "benchmark_comparator").to_numpy(dtype=object)
+    comparator = np.where(pd.notna(override), override, own.to_numpy(dtype=object)[area_codes])
+    comparator = np.where(pd.notna(comparator), comparator, None)
+    table["comparator"] = pd.Categorical(comparator, categories=areas)
+    keys = _keys_of(table, settings, areas)
+    wanted = _keys_of(table, settings, areas, area_column="comparator")
+    positions = np.where(table["comparator"].cat.codes.to_numpy() >= 0, _lookup(keys, wanted), -1)
+    table["comparator_value"] = _take(table["value"].to_numpy(dtype="float64"), positions)
+    comparator_lower = _take(table["ci_lower"].to_numpy(dtype="float64"), positions)
+    comparator_upper = _take(table["ci_upper"].to_numpy(dtype="float64"), positions)
+    polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)
+    method = _ind(table, settings, "benchmark_method").to_numpy(dtype=object)
+    high = _ind(table, settings, "confidence").to_numpy() == 0.998
     value, bench = (
         table["value"].to_numpy(dtype="float64"),
         table["comparator_value"].to_numpy(dtype="float64"),
@@ -711,24 +794,16 @@ def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
         result[two] = label[two]
     overlap = method == "overlap"
     if overlap.any():
-        cmp = table[["indicator", "comparator", "period_months", "period_start"]].merge(
-            table[KEYS + ["ci_lower", "ci_upper"]].rename(columns={"area": "comparator"}),
-            on=["indicator", "comparator", "period_months", "period_start"],
-            how="left",
-        )
         result[overlap] = stats.compare_overlap(
-            value, lo, hi, bench, cmp["ci_lower"].to_numpy(), cmp["ci_upper"].to_numpy(), polarity
+            value, lo, hi, bench, comparator_lower, comparator_upper, polarity
         )[overlap]
-    levels = (
-        table["area"]
-        .map({a.id: a.level for a in framework.areas})
-        .astype(object)
-        .fillna("")
-        .to_numpy(dtype=object)
-    )
-    table["level"] = levels
-    peers = pd.Series(table["indicator"].astype(str).to_numpy() + "|" + levels.astype(str) + "|"
-                      + table["period_months"].astype(str).to_numpy() + "|" + table["period_start"].astype(str).to_numpy())  # fmt: skip
+    level_of = pd.Series({a.id: a.level for a in framework.areas}, dtype=object).reindex(areas).fillna("")
+    level_codes, level_names = pd.factorize(level_of)
+    table["level"] = pd.Categorical.from_codes(level_codes[area_codes], categories=level_names)
+    peers = _row_keys(
+        _indicator_codes(table, settings), level_codes[area_codes].astype("int64"),
+        table["period_months"].to_numpy(dtype="int64"), table["period_start"].to_numpy(dtype="int64"),
+    )  # fmt: skip
     quint = stats.quintiles(value, peers, polarity)
     quintile_method = method == "quintiles"
     quintile_label = np.select(
@@ -743,25 +818,36 @@ def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
     result[quintile_method] = quintile_label[quintile_method]
     rank, size = stats.rank_within(value, peers, polarity)
     table["rank"], table["rank_of"], table["quintile"] = rank, size, quint
-    numeric = table["indicator"].map(settings["numeric"]).to_numpy(dtype=bool)
-    table["benchmark"] = np.where(numeric, result, "not_compared")
+    numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
+    table["benchmark"] = pd.Categorical(np.where(numeric, result, "not_compared"))
 
 
-def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> pd.DataFrame:
+def _spc(
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, series: np.ndarray
+) -> pd.DataFrame:
     """SPC per native indicator × area series where enabled; returns the per-series summary."""
-    for column, default in (("spc_mean", np.nan), ("spc_lower", np.nan), ("spc_upper", np.nan), ("spc_signal", ""),
-                            ("spc_rule", ""), ("spc_trial", False), ("spc_group", np.nan)):  # fmt: skip
-        table[column] = default
-    enabled = table["indicator"].map(settings["spc_enabled"]).to_numpy(dtype=bool) & table["native"].to_numpy(
-        dtype=bool
-    )
-    enabled &= table["indicator"].map(settings["numeric"]).to_numpy(dtype=bool)
+    numbers = {c: np.full(len(table), np.nan) for c in ("spc_mean", "spc_lower", "spc_upper", "spc_group")}
+    texts = {
+        c: np.full(len(table), "", dtype=object) for c in ("spc_signal", "spc_rule", "variation", "assurance")
+    }
+    trial = np.zeros(len(table), dtype=bool)
+
+    def store() -> None:
+        for column, values in numbers.items():
+            table[column] = values
+        for column, values in texts.items():
+            table[column] = pd.Categorical(values)
+        table["spc_trial"] = trial
+
+    enabled = _ind(table, settings, "spc_enabled").to_numpy(dtype=bool) & table["native"].to_numpy(dtype=bool)
+    enabled &= _ind(table, settings, "numeric").to_numpy(dtype=bool)
     empty = pd.DataFrame(columns=["indicator", "area", "period_months", "variation", "assurance", "spc_text"])
     if not enabled.any():
+        store()
         return empty
     sub = table[enabled]
-    series_keys = sub[["indicator", "area", "period_months"]]
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(series_keys))
+    codes = pd.factorize(series[enabled])[0]  # series in table order, so codes ascend
+    first_rows = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ys = framework.year_start_month
     rebase = np.zeros(len(sub), dtype=bool)
     rows_settings = []
@@ -769,7 +855,7 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> p
         spc = ind.spc or framework.defaults.spc
         if not (spc and spc.enabled):
             continue
-        mask = sub["indicator"].to_numpy() == ind.id
+        mask = (sub["indicator"] == ind.id).to_numpy()
         if spc.rebase:
             labels = {p.label for p in (_period_start(r, ys) for r in spc.rebase) if p is not None}
             rebase[mask] = sub["period"].isin(labels).to_numpy()[mask]
@@ -788,23 +874,31 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> p
             }
         )
     per_indicator = pd.DataFrame(rows_settings).set_index("indicator")
-    series_frame = pd.DataFrame(list(uniques), columns=["indicator", "area", "period_months"])
-    series_settings = per_indicator.loc[series_frame["indicator"]].reset_index(drop=True)
+    series_frame = sub.iloc[first_rows][["indicator", "area", "period_months"]].reset_index(drop=True)
+    series_settings = per_indicator.loc[series_frame["indicator"].astype(str)].reset_index(drop=True)
     points = pd.DataFrame(
         {
             "series": codes,
             "order": sub["period_start"].to_numpy(),
             "value": sub["value"].to_numpy(dtype="float64"),
             "rebase": rebase,
-            "label": sub["period"].to_numpy(),
+            "label": sub["period"].astype(str).to_numpy(dtype=object),
         },
         index=sub.index,
     )
     computed = compute_spc(points, series_settings)
-    for column in ("spc_mean", "spc_lower", "spc_upper", "spc_signal", "spc_rule", "spc_trial", "spc_group"):
-        table.loc[sub.index, column] = computed[column].to_numpy()
-    summary = summarise_spc(points, computed, series_settings)
-    return pd.concat([series_frame, summary.reset_index(drop=True)], axis=1)
+    rows = np.flatnonzero(enabled)
+    for column in numbers:
+        numbers[column][rows] = computed[column].to_numpy(dtype="float64")
+    for column in ("spc_signal", "spc_rule"):
+        texts[column][rows] = computed[column].to_numpy(dtype=object)
+    trial[rows] = computed["spc_trial"].to_numpy(dtype=bool)
+    summary = summarise_spc(points, computed, series_settings).reset_index(drop=True)
+    # Every point of a series carries the series' (latest point's) variation and assurance icons.
+    texts["variation"][rows] = summary["variation"].to_numpy(dtype=object)[codes]
+    texts["assurance"][rows] = summary["assurance"].to_numpy(dtype=object)[codes]
+    store()
+    return pd.concat([series_frame, summary], axis=1)
 
 
 # --- stage 5: latest, roll-ups, actions, comparisons --------------------------------------------
@@ -813,28 +907,32 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> p
 def _latest(
     table: pd.DataFrame, framework: Framework, report: Period | None, spc_summary: pd.DataFrame
 ) -> pd.DataFrame:
-    """The row at the report period for each indicator × area (the latest on or before it)."""
-    native = table[table["native"]]
+    """The row at the report period for each indicator × area (the latest on or before it).
+
+    Every indicator × area with data appears; an indicator with no data anywhere appears once per top area
+    (or once, with no area) as no_data, so that a missing return is never silently left out.
+    """
+    eligible = table["native"].to_numpy(dtype=bool) & (table["status"].to_numpy(dtype=object) != "no_data")
     if report is not None:
-        native = native[native["period_start"] + native["period_months"] <= report.start + report.months]
-    with_data = native[native["status"] != "no_data"]
-    idx = with_data.groupby(["indicator", "area"])["period_start"].idxmax()
-    latest = table.loc[idx.to_numpy()].copy()
-    # Every indicator × area with data appears; an indicator with no data anywhere appears once per top
-    # area (or once, with no area), as no_data, so that a missing return is never silently left out.
+        ends = table["period_start"].to_numpy() + table["period_months"].to_numpy()
+        eligible &= ends <= report.start + report.months
+    latest = _last_per_pair(table[eligible])
     present = table[["indicator", "area"]].drop_duplicates()
+    grid = present.merge(latest, on=["indicator", "area"], how="left")
     roots = [a.id for a in framework.areas if not a.parent] or [""]
-    missing = [i for i in framework.indicators if i not in set(present["indicator"])]
-    grid = pd.concat(
-        [present, pd.DataFrame([(i, a) for i in missing for a in roots], columns=["indicator", "area"])],
-        ignore_index=True,
+    reported = set(present["indicator"].astype(str))
+    missing = pd.DataFrame(
+        [(i, a) for i in framework.indicators if i not in reported for a in roots],
+        columns=["indicator", "area"],
     )
-    areas = [a.id for a in framework.areas] + sorted(set(present["area"]) - set(framework.area_map)) + [""]
-    latest = grid.merge(latest, on=["indicator", "area"], how="left")
+    grid = grid.astype({c: object for c in grid.columns if isinstance(grid[c].dtype, pd.CategoricalDtype)})
+    latest = pd.concat([grid, missing], ignore_index=True) if len(missing) else grid
     latest["status"] = latest["status"].fillna("no_data")
     latest["reason"] = latest["reason"].fillna("No data for this indicator yet.")
     if not spc_summary.empty:
-        texts = spc_summary[["indicator", "area", "period_months", "spc_text"]]
+        texts = spc_summary[["indicator", "area", "period_months", "spc_text"]].astype(
+            {"indicator": object, "area": object}
+        )
         latest = latest.merge(texts, on=["indicator", "area", "period_months"], how="left")
     for column in ("variation", "assurance", "spc_text"):
         if column not in latest:
@@ -842,12 +940,13 @@ def _latest(
         latest[column] = latest[column].fillna("")
     latest["outcome"] = latest["indicator"].map(framework.indicator_outcome)
     latest["theme"] = latest["outcome"].map(framework.outcome_theme)
-    order = {i: n for n, i in enumerate(framework.indicators)}
-    area_order = {a: n for n, a in enumerate(areas)}
-    latest = latest.sort_values(
-        ["indicator", "area"], key=lambda s: s.map(order if s.name == "indicator" else area_order)
-    )
-    return latest.reset_index(drop=True)
+    indicator_order = pd.Categorical(latest["indicator"], categories=list(framework.indicators)).codes
+    area_ids = [a.id for a in framework.areas]
+    area_order = pd.Categorical(
+        latest["area"], categories=area_ids + sorted(set(latest["area"]) - set(area_ids))
+    ).codes
+    order = np.lexsort((area_order, indicator_order))
+    return latest.iloc[order].reset_index(drop=True)
 
 
 def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
@@ -864,7 +963,8 @@ def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
     return np.where(rated > 0, status, np.where(counts["no_target"].to_numpy() > 0, "no_target", "no_data"))
 
 
-def _roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFrame:
+def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFrame:
+    """Per outcome or theme (`key`) and area: a count per status, worsening and concern counts, overall status."""
     counts = pd.crosstab([latest[key], latest["area"]], latest["status"]).reindex(
         columns=STATUSES, fill_value=0
     )
@@ -884,7 +984,8 @@ def _roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFr
     return counts
 
 
-def _national(latest: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+def national_roll_ups(latest: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """The golden thread: what the local indicators contributing to each national outcome say."""
     links = [(no, o.id) for o in framework.outcomes.values() for no in o.contributes_to]
     columns = [
         "national_outcome",
@@ -901,7 +1002,7 @@ def _national(latest: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     joined = latest.merge(link, on="outcome", how="inner")
     if joined.empty:
         return pd.DataFrame(columns=columns)
-    return _roll_ups(joined, framework, "national_outcome")
+    return roll_ups(joined, framework, "national_outcome")
 
 
 def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFrame:
@@ -934,61 +1035,57 @@ def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFr
     return pd.DataFrame(rows, columns=columns)
 
 
+def _last_per_pair(frame: pd.DataFrame) -> pd.DataFrame:
+    """For each indicator × area, the row with the latest period_start (frame in any order)."""
+    ordered = frame.sort_values(["indicator", "area", "period_start"], kind="stable")
+    pair = (
+        ordered["indicator"].cat.codes.to_numpy().astype("int64") * 100_000
+        + ordered["area"].cat.codes.to_numpy()
+    )
+    last = np.r_[pair[1:] != pair[:-1], True] if len(pair) else np.zeros(0, dtype=bool)
+    return ordered[last]
+
+
 def _comparisons(
-    table: pd.DataFrame, framework: Framework, report: Period | None, years: int
+    table: pd.DataFrame,
+    framework: Framework,
+    settings: pd.DataFrame,
+    areas: pd.Index,
+    report: Period | None,
+    years: int,
 ) -> pd.DataFrame:
     """The reporting year beside each of the preceding years, with the change and direction from each."""
-    annual = table[table["period_months"] == 12]
-    columns = [
-        "indicator",
-        "area",
-        "period",
-        "compare_period",
-        "years_back",
-        "value",
-        "compare_value",
-        "change",
-        "direction",
-    ]
-    if annual.empty:
-        return pd.DataFrame(columns=columns)
+    columns = ["indicator", "area", "period", "compare_period", "years_back", "value", "compare_value", "change",
+               "direction"]  # fmt: skip
+    annual = table[table["period_months"].to_numpy() == 12]
     if report is not None:
         year_start = _containing_start(np.array([report.start]), np.array([12]), framework.year_start_month)[
             0
         ]
-        annual = annual[annual["period_start"] <= year_start]
-    latest_idx = (
-        annual[annual["value"].notna() | annual["value_text"].notna()]
-        .groupby(["indicator", "area"])["period_start"]
-        .idxmax()
-    )
-    current = annual.loc[latest_idx.to_numpy(), ["indicator", "area", "period", "period_start", "value"]]
-    settings = _settings(framework)
+        annual = annual[annual["period_start"].to_numpy() <= year_start]
+    annual = annual[annual["value"].notna().to_numpy() | annual["value_text"].notna().to_numpy()]
+    if annual.empty:
+        return pd.DataFrame(columns=columns)
+    current = _last_per_pair(annual)
+    polarity = _ind(current, settings, "polarity").to_numpy(dtype=object)
+    sign = np.where(polarity == "lower_is_better", -1.0, 1.0)
     parts = []
     for back in range(1, years + 1):
-        earlier = _shifted(current.assign(period_months=12), np.full(len(current), 12 * back), annual)
-        sign = np.where(
-            current["indicator"].map(settings["polarity"]).to_numpy() == "lower_is_better", -1.0, 1.0
-        )
-        change = current["value"].to_numpy() - earlier["value"].to_numpy()
-        polarity = current["indicator"].map(settings["polarity"]).to_numpy()
+        earlier = _shifted(current, np.full(len(current), 12 * back), settings, areas, annual)
+        change = current["value"].to_numpy(dtype="float64") - earlier["value"].to_numpy(dtype="float64")
         direction = np.select(
-            [np.isnan(change), change * sign > 0, change * sign < 0],
-            ["not_comparable", "improving", "worsening"],
+            [np.isnan(change), change * sign > 0, change * sign < 0], ["not_comparable", "improving", "worsening"],
             "no_change",
-        )
+        )  # fmt: skip
         direction = np.where(polarity == "no_judgement", "not_comparable", direction)
-        labels = _labels(
-            current["period_start"].to_numpy() - 12 * back,
-            np.full(len(current), 12),
-            framework.year_start_month,
-        )
+        starts = current["period_start"].to_numpy(dtype="int64") - 12 * back
         parts.append(
             pd.DataFrame(
                 {
                     "indicator": current["indicator"].to_numpy(), "area": current["area"].to_numpy(),
-                    "period": current["period"].to_numpy(), "compare_period": labels, "years_back": back,
-                    "value": current["value"].to_numpy(), "compare_value": earlier["value"].to_numpy(),
+                    "period": current["period"].astype(str).to_numpy(),
+                    "compare_period": _labels(starts, np.full(len(current), 12), framework.year_start_month),
+                    "years_back": back, "value": current["value"].to_numpy(), "compare_value": earlier["value"],
                     "change": change, "direction": direction,
                 }
             )
@@ -1025,45 +1122,47 @@ def evaluate(
     table = _roll_up_areas(table, framework, settings)
     table = _fill_defaults(table)
     table["native"] = table["native"].fillna(True).astype(bool)
+    # Ids as categories in framework order: every per-indicator lookup is a take on integer codes.
+    known = [a.id for a in framework.areas]
+    areas = pd.Index(known + sorted(set(table["area"].astype(str)) - set(known)))
+    table["indicator"] = pd.Categorical(table["indicator"], categories=settings.index)
+    table["area"] = pd.Categorical(table["area"], categories=areas)
+    for column in ("period", "missing", "flag", "note"):
+        table[column] = table[column].astype("category")
     table = table.sort_values(KEYS, kind="stable").reset_index(drop=True)
-    table["outcome"] = table["indicator"].map(framework.indicator_outcome)
-    table["theme"] = table["outcome"].map(framework.outcome_theme)
+    table["outcome"] = _ind(table, settings, "outcome")
+    table["theme"] = _ind(table, settings, "theme")
     _intervals(table, settings)
     _targets(table, framework)
     _status(table, framework, settings)
     _reasons(table, framework, settings)
     # The previous period is one period back; for biennial surveys, two years back.
-    step = table["indicator"].map(settings["frequency_step"]).to_numpy(dtype="int64")
+    step = _ind(table, settings, "frequency_step").to_numpy(dtype="int64")
     months = table["period_months"].to_numpy(dtype="int64")
     previous = np.where(table["native"].to_numpy() & (step > months), step, months)
-    table["direction"] = _direction(table, framework, settings, previous)
-    table["direction_yoy"] = _direction(table, framework, settings, np.full(len(table), 12))
-    table["trend"] = _trend(table, settings)
-    _benchmark(table, framework, settings)
-    spc_summary = _spc(table, framework, settings)
+    table["direction"] = pd.Categorical(_direction(table, framework, settings, areas, previous))
+    table["direction_yoy"] = pd.Categorical(
+        _direction(table, framework, settings, areas, np.full(len(table), 12))
+    )
+    series = _series_ids(table, settings, areas)
+    table["trend"] = pd.Categorical(_trend(table, settings, series, previous))
+    _benchmark(table, framework, settings, areas)
+    spc_summary = _spc(table, framework, settings, series)
     table["spc_trial"] = table["spc_trial"].astype(bool)
     latest_spc = spc_summary
     if not spc_summary.empty:
         latest_spc = spc_summary[["indicator", "area", "period_months", "variation", "assurance", "spc_text"]]
-    table = table.merge(
-        latest_spc[["indicator", "area", "period_months", "variation", "assurance"]] if not spc_summary.empty
-        else pd.DataFrame(columns=["indicator", "area", "period_months", "variation", "assurance"]),
-        on=["indicator", "area", "period_months"], how="left",
-    )  # fmt: skip
-    table["variation"] = table["variation"].fillna("").where(table["native"], "")
-    table["assurance"] = table["assurance"].fillna("").where(table["native"], "")
-    table["spc_signal"] = table["spc_signal"].fillna("")
-    table["spc_rule"] = table["spc_rule"].fillna("")
+
     ordered = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + ["native", "target_text", "ci95_lower",
                                                                              "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "ytd"]  # fmt: skip
     table = table[ordered]
     latest = _latest(table, framework, report, latest_spc)
-    outcomes = _roll_ups(latest, framework, "outcome")
-    themes = _roll_ups(latest, framework, "theme")
-    national = _national(latest, framework)
+    outcomes = roll_ups(latest, framework, "outcome")
+    themes = roll_ups(latest, framework, "theme")
+    national = national_roll_ups(latest, framework)
     action_frame = _actions(framework, as_of, actions)
     findings = _needs_action(outcomes, action_frame, framework)
-    comparisons = _comparisons(table, framework, report, compare_years)
+    comparisons = _comparisons(table, framework, settings, areas, report, compare_years)
     return Results(
         framework=framework, table=table, latest=latest, comparisons=comparisons, outcomes=outcomes,
         themes=themes, national_outcomes=national, actions=action_frame, as_of=as_of,
@@ -1083,12 +1182,16 @@ def _needs_action(outcomes: pd.DataFrame, actions: pd.DataFrame, framework: Fram
     open_outcomes = set(actions.loc[~actions["state"].isin(["done", "cancelled"]), "outcome"].dropna())
     flagged = outcomes[(outcomes["red"] > 0) & ~outcomes["outcome"].isin(open_outcomes)]
     outcomes["needs_action"] = (outcomes["red"] > 0) & ~outcomes["outcome"].isin(open_outcomes)
-    return [
-        Finding(
-            file=framework.id,
-            severity="warning",
-            code="outcome-without-action",
-            message=f"outcome {row.outcome} ({row.area}) has {row.red} red indicator(s) and no open action",
-        )  # fmt: skip
-        for row in flagged.itertuples()
-    ]
+    findings = []
+    for outcome, group in flagged.groupby("outcome", sort=False):
+        areas = [str(a) for a in group["area"]]
+        named = ", ".join(areas[:5]) + (f" and {len(areas) - 5} more" if len(areas) > 5 else "")
+        findings.append(
+            Finding(
+                file=framework.id,
+                severity="warning",
+                code="outcome-without-action",
+                message=f"outcome {outcome} has red indicators and no open action in {named}",
+            )  # fmt: skip
+        )
+    return findings

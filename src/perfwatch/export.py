@@ -32,6 +32,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             text = series.astype("object")
             risky = text.map(lambda v: isinstance(v, str) and v.startswith(_TRIGGERS))

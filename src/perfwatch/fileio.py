@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from perfwatch.errors import PerfwatchError
+
+STALE_AFTER_SECONDS = 3600
+"""A temporary file older than this was left by a run that was killed; writing takes milliseconds."""
+
+
+def remove_stale_temporaries(path: Path, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Delete `.<name>.*.tmp` files beside `path` left by a killed run; returns what was removed.
+
+    Only this output's own temporaries, and only old ones, so a run writing the same file right now
+    is never disturbed.
+    """
+    removed = []
+    cutoff = time.time() - older_than
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if candidate.is_file() and candidate.stat().st_mtime < cutoff:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed
 
 
 @contextmanager
@@ -21,6 +44,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise PerfwatchError(f"cannot write to {path.parent}: {error.strerror or error}") from error

@@ -304,11 +304,14 @@ class Indicator(Model):
         description="Confidence interval method: wilson (proportions), poisson (rates and counts), dobson "
         "(directly standardised rates), isr, mean, none. Default: from the unit.",
     )
-    confidence: float | None = Field(None, description="Confidence level, 0.95 or 0.998 (default: framework's).")
+    confidence: float | None = Field(
+        None, description="Confidence level, 0.95 or 0.998 (default: framework's)."
+    )
     benchmark: Benchmark | None = Field(None, description="How to compare areas with their comparator.")
     spc: SPCOptions | None = Field(None, description="Statistical process control settings.")
     scale: list[str] | None = Field(
-        None, description="For `unit: judgement`: the ordered levels, worst first, e.g. [not_met, partly_met, met]."
+        None,
+        description="For `unit: judgement`: the ordered levels, worst first, e.g. [not_met, partly_met, met].",
     )
     scale_status: dict[str, RAG] | None = Field(
         None,
@@ -324,7 +327,9 @@ class Indicator(Model):
     under_development: bool = Field(
         False, description="Defined but not yet reported: shown as under development, never RAG-rated."
     )
-    national_id: str | None = Field(None, description="The indicator's number in a national set, e.g. 'NI-2'.")
+    national_id: str | None = Field(
+        None, description="The indicator's number in a national set, e.g. 'NI-2'."
+    )
     notes: str | None = Field(None, description="Caveats, definitions changes, interpretation notes.")
 
     @field_validator("confidence")
@@ -372,7 +377,9 @@ class Outcome(Model):
         default_factory=list, description="Ids of the national outcomes this contributes to (golden thread)."
     )
     statutory_function: str | None = Field(None, description="The statutory duty the outcome serves.")
-    outputs: list[str] = Field(default_factory=list, description="Expected outputs, as the source lists them.")
+    outputs: list[str] = Field(
+        default_factory=list, description="Expected outputs, as the source lists them."
+    )
     evidence: list[str] = Field(default_factory=list, description="Evidence sources for the outcome.")
     social_value: str | None = Field(None, description="Social impact and added value.")
     lead: str | None = Field(None, description="Who leads on the outcome.")
@@ -421,9 +428,7 @@ class Section(Model):
 class Cycle(Model):
     id: Id = Field(description="Unique id of the reporting cycle.")
     title: str = Field(min_length=1, description="Report title.")
-    kind: ReportKind = Field(
-        "performance", description="performance, annual, exception or scorecard report."
-    )
+    kind: ReportKind = Field("performance", description="performance, annual, exception or scorecard report.")
     months: list[MonthName] = Field(
         default_factory=list, description="Months in which the report is due, e.g. [jul, nov, mar]."
     )
@@ -465,7 +470,9 @@ class Action(Model):
 
 class Defaults(Model):
     tolerance: Tolerance | None = Field(None, description="Default tolerance for every indicator.")
-    confidence: float = Field(0.95, description="Confidence level for intervals and comparisons: 0.95 or 0.998.")
+    confidence: float = Field(
+        0.95, description="Confidence level for intervals and comparisons: 0.95 or 0.998."
+    )
     spc: SPCOptions | None = Field(None, description="Default SPC settings, merged under each indicator's.")
     benchmark: Benchmark | None = Field(None, description="Default benchmarking method.")
     small_numbers: int = Field(
@@ -496,11 +503,15 @@ class Framework(Model):
     )
     rules: Rules = Field(default_factory=Rules, description="The framework's own rules, checked as lints.")
     defaults: Defaults = Field(default_factory=Defaults, description="Defaults for every indicator.")
-    areas: list[Area] = Field(default_factory=list, description="Areas reported on, with levels and comparators.")
+    areas: list[Area] = Field(
+        default_factory=list, description="Areas reported on, with levels and comparators."
+    )
     national_outcomes: list[NationalOutcome] = Field(
         default_factory=list, description="National outcomes local outcomes contribute to."
     )
-    themes: list[Theme] = Field(default_factory=list, description="Themes, each with outcomes and indicators.")
+    themes: list[Theme] = Field(
+        default_factory=list, description="Themes, each with outcomes and indicators."
+    )
     reporting: Reporting = Field(default_factory=Reporting, description="Reporting cycles.")
     actions: list[Action] = Field(default_factory=list, description="Delivery-plan actions.")
 

@@ -315,91 +315,105 @@ def _hyphen_context(uniques: list[Any]) -> str | None:
 def parse_periods(
     values: pd.Series, year_start_month: int = 4, *, date_format: str | None = None
 ) -> ParsedPeriods:
-    """Parse a whole column; each distinct value is parsed once and the answers mapped back.
+    """Parse a whole column; each distinct value is parsed once and the answers taken back by codes.
 
     Dates (datetime columns, or text with `date_format`) become months. Rows that fail get period NA,
-    start and months 0, and `failed` True; `errors` maps each failing value to the reason.
+    start and months 0, and `failed` True; `errors` maps each failing value to the reason. The `period`
+    column is categorical, its categories in time order.
     """
     import numpy as np
     import pandas as pd
 
     series = pd.Series(values).reset_index(drop=True)
-    if date_format is not None and not pd.api.types.is_datetime64_any_dtype(series):
-        text = series.astype("str")
-        stamps = pd.to_datetime(text, format=date_format, errors="coerce")
-        bad = stamps.isna().to_numpy()
-        errors = {
-            v: f"cannot read period {v!r} with date_format {date_format!r}" for v in pd.unique(text[bad])
-        }
-        parsed = _from_stamps(stamps, year_start_month)
-        return ParsedPeriods(parsed.frame, bad, errors)
     if pd.api.types.is_datetime64_any_dtype(series):
-        return _from_stamps(series, year_start_month)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    unique_values = list(uniques)
-    hyphen = _hyphen_context(unique_values)
-    starts = np.zeros(len(unique_values) + 1, dtype="int64")
-    lengths = np.zeros(len(unique_values) + 1, dtype="int64")
-    labels = np.empty(len(unique_values) + 1, dtype=object)
-    labels[-1] = None
-    ok = np.zeros(len(unique_values) + 1, dtype=bool)
-    errors: dict[Any, str] = {}
-    for i, value in enumerate(unique_values):
+        codes, uniques = _distinct(series)
+        starts, lengths = _stamp_periods(pd.Series(uniques, dtype=series.dtype))
+        errors: dict[Any, str] = {None: _fail("", "empty").args[0]} if (codes < 0).any() else {}
+        return _parsed(codes, starts, lengths, year_start_month, errors)
+    codes, uniques = _distinct(series)
+    errors = {}
+    if date_format is not None:
+        text = pd.Series([str(u) for u in uniques], dtype=object)
+        starts, lengths = _stamp_periods(pd.to_datetime(text, format=date_format, errors="coerce"))
+        for value, length in zip(text, lengths, strict=True):
+            if length == 0:
+                errors[value] = f"cannot read period {value!r} with date_format {date_format!r}"
+        if (codes < 0).any():
+            errors[None] = _fail("", "empty").args[0]
+        return _parsed(codes, starts, lengths, year_start_month, errors)
+    hyphen = _hyphen_context(uniques)
+    starts = np.zeros(len(uniques), dtype="int64")
+    lengths = np.zeros(len(uniques), dtype="int64")
+    for i, value in enumerate(uniques):
         try:
             period = parse_period(value, year_start_month, hyphen_means=hyphen)
         except PeriodError as error:
             errors[value] = str(error)
-            labels[i] = None
             continue
-        starts[i], lengths[i], labels[i], ok[i] = period.start, period.months, period.label, True
-    index = np.where(codes < 0, len(unique_values), codes)
-    failed = ~ok[index]
+        starts[i], lengths[i] = period.start, period.months
     if (codes < 0).any():
         errors.setdefault(None, _fail("", "empty").args[0])
-    frame = pd.DataFrame(
-        {
-            "period": text_column(labels[:-1], codes),
-            "period_start": starts[index],
-            "period_months": lengths[index],
-        }
-    )
-    return ParsedPeriods(frame, failed, errors)
+    return _parsed(codes, starts, lengths, year_start_month, errors)
 
 
-def _from_stamps(stamps: pd.Series, year_start_month: int) -> ParsedPeriods:
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Each row's code into the column's distinct values (-1 when missing); categories are used as they are."""
     import numpy as np
     import pandas as pd
 
-    stamps = pd.Series(stamps).reset_index(drop=True)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy().astype("int64"), list(series.cat.categories)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype="int64"), list(uniques)
+
+
+def _stamp_periods(stamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The month each timestamp falls in: starts and lengths (length 0 where there is no timestamp)."""
+    import numpy as np
+
     bad = stamps.isna().to_numpy()
     years = stamps.dt.year.fillna(0).to_numpy(dtype="int64")
     months = stamps.dt.month.fillna(1).to_numpy(dtype="int64")
-    starts = np.where(bad, 0, years * 12 + months - 1)
-    unique_starts = np.unique(starts[~bad])
-    label_of = {s: _label(int(s), 1, year_start_month) for s in unique_starts}
-    codes, uniques = pd.factorize(np.where(bad, -1, starts))
-    labels = np.array([label_of.get(s) for s in uniques], dtype=object)
+    return np.where(bad, 0, years * 12 + months - 1), np.where(bad, 0, 1).astype("int64")
+
+
+def _parsed(
+    codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, year_start_month: int, errors: dict[Any, str]
+) -> ParsedPeriods:
+    """Rows' periods from each distinct value's period (`codes` index the distinct values, -1 missing)."""
+    import numpy as np
+    import pandas as pd
+
+    index = np.where(codes < 0, len(starts), codes)
+    starts, lengths = np.append(starts, 0), np.append(lengths, 0)
+    labels, label_codes = period_labels(starts, lengths, year_start_month)
     frame = pd.DataFrame(
         {
-            "period": text_column(labels, np.where(bad, -1, codes)),
-            "period_start": starts,
-            "period_months": np.where(bad, 0, 1).astype("int64"),
-        }
+            "period": pd.Categorical.from_codes(label_codes[index], categories=labels),
+            "period_start": starts[index],
+            "period_months": lengths[index],
+        },
+        copy=False,
     )
-    errors: dict[Any, str] = {None: _fail("", "empty").args[0]} if bad.any() else {}
-    return ParsedPeriods(frame, bad, errors)
+    return ParsedPeriods(frame, lengths[index] == 0, errors)
 
 
-def text_column(labels: np.ndarray | list[Any], codes: np.ndarray) -> pd.Series:
-    """A text column from distinct labels and each row's code into them (-1 or a None label: missing).
+def period_labels(
+    starts: np.ndarray, lengths: np.ndarray, year_start_month: int
+) -> tuple[pd.Index, np.ndarray]:
+    """Distinct canonical labels in time order, and each period's code into them (-1 where length is 0).
 
-    Built through Arrow's `take`, which is much faster than converting a million Python strings.
+    Meant for the distinct periods of a column (a few dozen), not for every row.
     """
+    import numpy as np
     import pandas as pd
-    import pyarrow as pa
 
-    array = pa.array(list(labels), pa.large_string()).take(pa.array(codes, mask=codes < 0))
-    return pd.Series(pd.array(array, dtype="str"))
+    key = np.asarray(starts, dtype="int64") * 16 + np.asarray(lengths, dtype="int64")
+    distinct, inverse = np.unique(key, return_inverse=True)
+    present = distinct % 16 != 0
+    labels = [_label(int(k // 16), int(k % 16), year_start_month) for k in distinct[present]]
+    renumber = np.where(present, np.cumsum(present) - 1, -1)
+    return pd.Index(labels, dtype=object), renumber[inverse.reshape(-1)]
 
 
 def expected_periods(first: Period, last: Period, frequency: str | None) -> list[Period]:

@@ -127,14 +127,18 @@ class Run:
     inputs: Inputs
 
 
-def load_actions_csv(path: Path) -> tuple[list, list[Finding]]:
-    """Actions from a CSV with columns id, title, outcome, owner, due, status (+ indicators, notes)."""
+def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
+    """Actions from a CSV with columns id, title, outcome, owner, due, status (+ indicators, notes).
+
+    Returns the actions, the problems found, and each action's row number (for later checks).
+    """
     from pydantic import ValidationError
 
     from perfwatch.model import Action
 
     findings: list[Finding] = []
     actions = []
+    action_rows: dict[str, int] = {}
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -150,7 +154,9 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding]]:
                 i.strip() for i in record["indicators"].replace(";", ",").split(",") if i.strip()
             ]
         try:
-            actions.append(Action.model_validate(record))
+            action = Action.model_validate(record)
+            action_rows[action.id] = row_number
+            actions.append(action)
         except ValidationError as error:
             for problem in error.errors(include_url=False):
                 where = ".".join(str(p) for p in problem["loc"])
@@ -159,7 +165,7 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding]]:
                         str(path), row_number, None, "error", "invalid-action", f"{where}: {problem['msg']}"
                     )
                 )
-    return actions, findings
+    return actions, findings, action_rows
 
 
 def run(
@@ -184,7 +190,7 @@ def run(
     findings.extend(observations.findings)
     actions: list = []
     if inputs.actions is not None:
-        actions, action_findings = load_actions_csv(inputs.actions)
+        actions, action_findings, action_rows = load_actions_csv(inputs.actions)
         findings.extend(action_findings)
         known = set(framework.outcomes)
         for action in actions:
@@ -192,7 +198,7 @@ def run(
                 findings.append(
                     Finding(
                         str(inputs.actions),
-                        None,
+                        action_rows.get(action.id),
                         None,
                         "error",
                         "unknown-outcome",

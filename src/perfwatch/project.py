@@ -247,7 +247,10 @@ class ReportSpec(Model):
         default_factory=lambda: ["html"], description="Output formats: html, pdf."
     )
     name: str | None = Field(
-        None, description="Output file name without extension (default from cycle and period)."
+        None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        max_length=120,
+        description="Output file name without extension, no folders (default from kind, area and period).",
     )
 
     @model_validator(mode="after")

@@ -102,6 +102,8 @@ def build(
     from perfwatch.commentary import load_commentary
     from perfwatch.render.build import build_each_area, build_report
     from perfwatch.render.context import ReportOptions
+    from perfwatch.revisions import check_revisions
+    from perfwatch.suppression import suppress
 
     outcome = BuildOutcome()
     out_dir = out_dir or inputs.output
@@ -113,13 +115,13 @@ def build(
         if request.period not in runs:
             evaluated = run(inputs, period=request.period, as_of=as_of, strict=strict)
             outcome.warnings.extend(evaluated.warnings)
-            runs[request.period] = evaluated.results
+            runs[request.period] = suppress(evaluated.results)  # published output never shows small counts
         results = runs[request.period]
         if commentary is None:
             commentary = load_commentary(
-                [s.path for s in inputs.commentary], results.framework.year_start_month
+                [s.path for s in inputs.commentary], results.framework.year_start_month, strict=True
             )
-            outcome.warnings.extend(commentary.findings)
+            outcome.warnings.extend(f for f in commentary.findings if not f.is_error)
         options = ReportOptions(
             area=request.area, title=inputs.title, organisation=inputs.organisation, cycle=request.cycle
         )
@@ -142,4 +144,7 @@ def build(
             Finding("report", None, None, "warning", "refused-url", f"the PDF renderer refused to load {url}")
             for url in dict.fromkeys(refused)
         ]
+    if runs and not outcome.failures:
+        # A value published before and different now is said out loud ("... changed from 101.2 to 99.8").
+        outcome.warnings += check_revisions(next(iter(runs.values())), out_dir)
     return outcome

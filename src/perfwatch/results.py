@@ -31,7 +31,14 @@ EXTRA_COLUMNS = [
 
 STATUSES = ["green", "amber", "red", "no_target", "no_data", "not_assessed"]
 DIRECTIONS = ["improving", "worsening", "no_change", "not_comparable"]
-TRENDS = ["improving", "worsening", "increasing", "decreasing", "no_significant_change", "cannot_be_calculated"]
+TRENDS = [
+    "improving",
+    "worsening",
+    "increasing",
+    "decreasing",
+    "no_significant_change",
+    "cannot_be_calculated",
+]
 BENCHMARKS = ["better", "similar", "worse", "higher", "lower", "not_compared"]
 SPC_SIGNALS = [
     "common_cause", "special_cause_improvement", "special_cause_concern",

@@ -33,6 +33,7 @@ __all__ = [
     "rank_within",
     "rate_ci",
     "recent_trend",
+    "trend_windows",
     "wilson_ci",
     "z_value",
 ]
@@ -520,29 +521,8 @@ def recent_trend(
     pol = _per_series(polarity, n_rows, first_rows)
     method = _per_series(test, n_rows, first_rows)
 
-    t = np.arange(1, _TREND_POINTS + 1, dtype=float)
-    with np.errstate(all="ignore"):
-        weight = 1 / ((hi_m - lo_m) / 3.92) ** 2
-        s0, s1, s2 = _all_and_leave_one_out(weight, weight * t, weight * t**2)
-        sy, sty = _all_and_leave_one_out(weight * y_m, weight * y_m * t)
-        spread = s0 * s2 - s1**2
-        slopes_a = (s0 * sty - s1 * sy) / spread
-        chi2_a = slopes_a[:, 0] ** 2 * spread[:, 0] / s0[:, 0]
-
-        logit = np.log(count_m / (denom_m - count_m))
-        m, st, stt = _all_and_leave_one_out(np.ones((1, _TREND_POINTS)), t[None, :], t[None, :] ** 2)
-        ly, lty = _all_and_leave_one_out(logit, logit * t)
-        slopes_b = (m * lty - ly * st) / (m * stt - st**2)
-        big_n, big_o = denom_m.sum(axis=1), count_m.sum(axis=1)
-        n_t, o_t, n_tt = denom_m @ t, count_m @ t, denom_m @ t**2
-        chi2_b = (
-            big_n * (big_n * o_t - big_o * n_t) ** 2 / (big_o * (big_n - big_o) * (big_n * n_tt - n_t**2))
-        )
-
     use_b = method == "B"
-    slopes = np.where(use_b[:, None], slopes_b, slopes_a)
-    chi2 = np.where(use_b, chi2_b, chi2_a)
-    inputs_ok = np.where(use_b, np.isfinite(logit).all(axis=1), np.isfinite(weight).all(axis=1))
+    slopes, chi2, inputs_ok = _trend_statistics(y_m, lo_m, hi_m, count_m, denom_m, use_b)
 
     reason = np.select(
         [
@@ -568,10 +548,60 @@ def recent_trend(
         default="",
     )
     calculated = reason == ""
+    trend = _trend_words(calculated, slopes, chi2, pol)
+    return pd.DataFrame(
+        {
+            "trend": trend.astype(object),
+            "trend_reason": reason.astype(object),
+            "slope": np.where(calculated, slopes[:, 0], np.nan),
+            "chi2": np.where(calculated, chi2, np.nan),
+        },
+        index=index,
+    )
+
+
+def _trend_statistics(
+    y_m: np.ndarray,
+    lo_m: np.ndarray,
+    hi_m: np.ndarray,
+    count_m: np.ndarray,
+    denom_m: np.ndarray,
+    use_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Slopes (all points, then each leave-one-out), χ² and whether the inputs allow the test, per row.
+
+    Inputs are (n, 5) matrices of the five points, oldest first; `use_b` picks test B per row.
+    """
+    t = np.arange(1, _TREND_POINTS + 1, dtype=float)
+    with np.errstate(all="ignore"):
+        weight = 1 / ((hi_m - lo_m) / 3.92) ** 2
+        s0, s1, s2 = _all_and_leave_one_out(weight, weight * t, weight * t**2)
+        sy, sty = _all_and_leave_one_out(weight * y_m, weight * y_m * t)
+        spread = s0 * s2 - s1**2
+        slopes_a = (s0 * sty - s1 * sy) / spread
+        chi2_a = slopes_a[:, 0] ** 2 * spread[:, 0] / s0[:, 0]
+
+        logit = np.log(count_m / (denom_m - count_m))
+        m, st, stt = _all_and_leave_one_out(np.ones((1, _TREND_POINTS)), t[None, :], t[None, :] ** 2)
+        ly, lty = _all_and_leave_one_out(logit, logit * t)
+        slopes_b = (m * lty - ly * st) / (m * stt - st**2)
+        big_n, big_o = denom_m.sum(axis=1), count_m.sum(axis=1)
+        n_t, o_t, n_tt = denom_m @ t, count_m @ t, denom_m @ t**2
+        chi2_b = (
+            big_n * (big_n * o_t - big_o * n_t) ** 2 / (big_o * (big_n - big_o) * (big_n * n_tt - n_t**2))
+        )
+    slopes = np.where(use_b[:, None], slopes_b, slopes_a)
+    chi2 = np.where(use_b, chi2_b, chi2_a)
+    inputs_ok = np.where(use_b, np.isfinite(logit).all(axis=1), np.isfinite(weight).all(axis=1))
+    return slopes, chi2, inputs_ok
+
+
+def _trend_words(calculated: np.ndarray, slopes: np.ndarray, chi2: np.ndarray, pol: np.ndarray) -> np.ndarray:
+    """The trend label: significant only if all six slopes agree in sign and χ² passes the 99.8% level."""
     consistent = (slopes < 0).all(axis=1) | (slopes >= 0).all(axis=1)
     significant = calculated & consistent & (chi2 > TREND_CHI2_THRESHOLD)
     rising = slopes[:, 0] > 0
-    trend = np.select(
+    return np.select(
         [
             ~calculated,
             ~significant,
@@ -592,12 +622,39 @@ def recent_trend(
         ],
         default="decreasing",
     )
-    return pd.DataFrame(
-        {
-            "trend": trend.astype(object),
-            "trend_reason": reason.astype(object),
-            "slope": np.where(calculated, slopes[:, 0], np.nan),
-            "chi2": np.where(calculated, chi2, np.nan),
-        },
-        index=index,
+
+
+def trend_windows(
+    value: np.ndarray,
+    lower95: np.ndarray,
+    upper95: np.ndarray,
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    value_type: Any,
+    polarity: Any,
+    test: Any = "A",
+) -> np.ndarray:
+    """The recent trend of many five-point windows at once: inputs are (n, 5) matrices, oldest first.
+
+    For a trend at every point of a long table: each row's window is the point and the four before it,
+    with NaN where a period is missing (a gap ends the unbroken run, so the window cannot be calculated).
+    Eligibility as `recent_trend`: a proportion or crude rate, five valid points with counts,
+    denominators and 95% limits, no count equal to its denominator.
+    """
+    y, lo, hi, count, denom = (
+        np.asarray(a, dtype=float) for a in (value, lower95, upper95, numerator, denominator)
     )
+    n = y.shape[0]
+    kind, pol, method = (_labels(a, (n,)) for a in (value_type, polarity, test))
+    use_b = method == "B"
+    slopes, chi2, inputs_ok = _trend_statistics(y, lo, hi, count, denom, use_b)
+    valid = np.isfinite(y) & np.isfinite(count) & (count >= 0) & (denom > 0)
+    calculated = (
+        np.isin(kind, TREND_VALUE_TYPES)
+        & np.isin(method, ["A", "B"])
+        & valid.all(axis=1)
+        & ~(count == denom).any(axis=1)
+        & (np.isfinite(lo) & np.isfinite(hi)).all(axis=1)
+        & inputs_ok
+    )
+    return _trend_words(calculated, slopes, chi2, pol).astype(object)

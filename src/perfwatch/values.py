@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -30,6 +31,8 @@ NOT_AVAILABLE_MARKERS = frozenset(
 EXCEL_ERRORS = re.compile(
     r"^#(?:div/0!|n/a|value!|ref!|num!|name\?|null!|getting_data|spill!|calc!|field!|blocked!|unknown!)$"
 )
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+"""A number written plainly (`12`, `-0.5`, `1e3`): most cells of a text column, read without the full parse."""
 _BELOW_THRESHOLD = re.compile(r"^<\s*\d+(?:\.\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _LOOSE_SPACES = re.compile(r"(?<!\d)[\s\u00a0\u2009\u202f]+|[\s\u00a0\u2009\u202f]+(?!\d)")
@@ -83,7 +86,7 @@ def clean_column(values: pd.Series, *, thousands: str | None = ",", decimal: str
     if pd.api.types.is_numeric_dtype(series):
         numbers = series.to_numpy(dtype="float64", na_value=np.nan)
         return _from_numbers(numbers, np.zeros(size, dtype=bool))
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = distinct_values(series)
     unique_values, unique_missing, unique_percent = _clean_uniques(
         pd.Series(uniques, dtype=object), thousands, decimal
     )
@@ -92,6 +95,18 @@ def clean_column(values: pd.Series, *, thousands: str | None = ",", decimal: str
     unique_percent = np.append(unique_percent, False)
     index = np.where(codes < 0, len(uniques), codes)
     return CleanedColumn(unique_values[index], unique_missing[index], unique_percent[index])
+
+
+def distinct_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code into the distinct values (-1 when missing), and those values as an object array.
+
+    A categorical column already is this; anything else is factorised once.
+    """
+    series = pd.Series(values).reset_index(drop=True)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), series.cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
 
 
 def clean_values(
@@ -119,22 +134,35 @@ def _clean_uniques(
     numbers = np.full(size, np.nan)
     missing = np.full(size, "", dtype=object)
     percent = np.zeros(size, dtype=bool)
-    is_number = uniques.map(
-        lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-    )
-    is_bool = uniques.map(lambda v: isinstance(v, bool | np.bool_))
-    number_mask = is_number.to_numpy(dtype=bool)
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":  # the usual case, checked in C
+        number_mask = bool_mask = np.zeros(size, dtype=bool)
+    else:
+        number_mask = uniques.map(
+            lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+        ).to_numpy(dtype=bool)
+        bool_mask = uniques.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     if number_mask.any():
         given = uniques[number_mask].to_numpy(dtype="float64")
         numbers[number_mask] = given
         missing[number_mask] = np.where(np.isnan(given), NOT_AVAILABLE, np.where(np.isinf(given), ERROR, ""))
         numbers[number_mask] = np.where(np.isinf(given), np.nan, given)
-    bool_mask = is_bool.to_numpy(dtype=bool)
     numbers[bool_mask] = uniques[bool_mask].astype(float).to_numpy()
     text_mask = ~(number_mask | bool_mask)
     if not text_mask.any():
         return numbers, np.array([_REASON_CODE[m] for m in missing], dtype="int8"), percent
     text = uniques[text_mask].map(str).str.strip()
+    if decimal == "." and thousands != ".":
+        plain = np.array(text.str.fullmatch(_PLAIN_NUMBER), dtype=bool)
+        read = np.full(len(text), np.nan)
+        read[plain] = pd.to_numeric(text[plain], errors="coerce").to_numpy(dtype="float64")
+        plain &= np.isfinite(read)
+        if plain.any():
+            where = np.flatnonzero(text_mask)[plain]
+            numbers[where] = read[plain]
+            text_mask[where] = False
+            text = text[~plain]
+            if text.empty:
+                return numbers, np.array([_REASON_CODE[m] for m in missing], dtype="int8"), percent
     compact = text.str.replace(_LOOSE_SPACES, "", regex=True)
     lower = text.str.replace(_SPACES, " ", regex=True).str.lower()
     suppressed = (lower.isin(SUPPRESSION_MARKERS) | lower.str.match(_BELOW_THRESHOLD)).to_numpy(dtype=bool)
@@ -167,15 +195,24 @@ def _answer_key(text: pd.Series) -> pd.Series:
     return text.map(str).str.strip().str.lower().str.replace(_SPACES, " ", regex=True)
 
 
+def _per_distinct(values: pd.Series, answer: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
+    """`answer` applied to the distinct non-missing values only, and taken back to every row (None if missing)."""
+    codes, uniques = distinct_values(values)
+    answers = np.append(answer(pd.Series(uniques, dtype=object)), None).astype(object)
+    return answers[np.where(codes < 0, len(uniques), codes)]
+
+
 def normalise_yes_no(values: pd.Series) -> np.ndarray:
     """`yes`/`no` from the ways people write them (`Y`, `TRUE`, `Achieved`, `Not met` ...); None otherwise."""
-    series = pd.Series(values).reset_index(drop=True)
-    key = _answer_key(series.astype(object).where(series.notna(), ""))
-    key = key.str.replace("_", " ", regex=False)
-    answers = np.full(len(series), None, dtype=object)
-    answers[key.isin(YES_WORDS).to_numpy(dtype=bool)] = "yes"
-    answers[key.isin(NO_WORDS).to_numpy(dtype=bool)] = "no"
-    return answers
+
+    def answer(distinct: pd.Series) -> np.ndarray:
+        key = _answer_key(distinct).str.replace("_", " ", regex=False)
+        answers = np.full(len(distinct), None, dtype=object)
+        answers[key.isin(YES_WORDS).to_numpy(dtype=bool)] = "yes"
+        answers[key.isin(NO_WORDS).to_numpy(dtype=bool)] = "no"
+        return answers
+
+    return _per_distinct(values, answer)
 
 
 def _level_key(text: str) -> str:
@@ -184,10 +221,12 @@ def _level_key(text: str) -> str:
 
 def match_levels(values: pd.Series, scale: list[str]) -> np.ndarray:
     """The scale level each value names (case, spaces and hyphens ignored); None when it names none."""
-    series = pd.Series(values).reset_index(drop=True)
     lookup = {_level_key(level): level for level in scale}
-    keys = series.astype(object).where(series.notna(), "").map(lambda v: _level_key(str(v)))
-    return keys.map(lookup).astype(object).where(keys.isin(lookup.keys()), None).to_numpy(dtype=object)
+
+    def answer(distinct: pd.Series) -> np.ndarray:
+        return np.array([lookup.get(_level_key(str(v))) for v in distinct], dtype=object)
+
+    return _per_distinct(values, answer)
 
 
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:

@@ -36,7 +36,17 @@ MAX_EXPANDED_NODES = 50_000
 
 MAX_EXPANSION_RATIO = 20
 
+MAX_DEPTH = 100
+"""Collections nested deeper than this are refused before composing: a framework is about 10 deep, and
+PyYAML's C composer recurses once per level, so a hostile `[[[[…` 30,000 deep crashes the interpreter."""
+
 MERGE_TAG = "tag:yaml.org,2002:merge"
+
+_OPENING = (
+    yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken, yaml.FlowSequenceStartToken,
+    yaml.FlowMappingStartToken,
+)  # fmt: skip
+_CLOSING = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
 
 _INT = re.compile(r"^(?:[-+]?0|[-+]?[1-9][0-9_]*|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+)$")
 _FLOAT = re.compile(
@@ -154,6 +164,7 @@ def load_yaml(path: str | Path) -> MarkedDocument:
     loader = MarkedLoader(text)
     loader.name = file
     try:
+        _check_depth(file, text)
         root = loader.get_single_node()
         if root is None:
             raise InputError(
@@ -196,6 +207,8 @@ def _read_text(path: Path) -> str:
 
     if path.is_dir():
         raise fail("file-is-directory", "this is a directory, not a YAML file")
+    if path.exists() and not path.is_file():
+        raise fail("file-unreadable", "this is not a regular file (a pipe or a device); name a YAML file")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -249,6 +262,29 @@ def _check_tabs(file: str, text: str) -> None:
                     "a tab is used for indentation; YAML needs spaces (set your editor to insert spaces)",
                 )
             )
+
+
+def _check_depth(file: str, text: str) -> None:
+    """Refuse nesting beyond `MAX_DEPTH`, found from the token stream (which is read without recursion)."""
+    depth = 0
+    for token in yaml.scan(text, Loader=_BaseLoader):
+        if isinstance(token, _OPENING):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = token.start_mark
+                raise InputError(
+                    Finding(
+                        file,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "error",
+                        "yaml-too-deep",
+                        f"the YAML is nested more than {MAX_DEPTH} levels deep here; a framework never needs "
+                        "that: check for unclosed `[` or `{`",
+                    )  # fmt: skip
+                )
+        elif isinstance(token, _CLOSING):
+            depth -= 1
 
 
 def _check_tree(file: str, root: Node) -> None:

@@ -62,3 +62,34 @@ def test_quick_load_benchmark_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "arrow" in done.stdout
     assert "load" in done.stdout
+
+
+def test_evaluation_partitioned_by_indicator_equals_the_whole(tmp_path: Path) -> None:
+    """docs/scaling.md relies on this: evaluating each indicator's rows alone gives the same table."""
+    from datetime import date
+
+    import pandas as pd
+
+    from perfwatch.evaluate import evaluate
+
+    dataset = _generator().generate(tmp_path, areas=8, indicators=6, periods=8)
+    framework = load_framework(dataset.framework)
+    frame = load_observations(framework, [dataset.data]).frame
+    as_of = date(2024, 6, 30)
+    keys = ["indicator", "area", "period_start", "period_months"]
+    whole = evaluate(framework, frame, as_of=as_of).table.sort_values(keys).reset_index(drop=True)
+    parts = [
+        evaluate(framework, rows, as_of=as_of).table for _, rows in frame.groupby("indicator", observed=True)
+    ]
+    joined = pd.concat(parts, ignore_index=True).sort_values(keys).reset_index(drop=True)
+    text = [c for c in whole.columns if not pd.api.types.is_numeric_dtype(whole[c])]
+    whole[text], joined[text] = whole[text].astype(str), joined[text].astype(str)
+    # Floats may differ in the last bit (a mean summed in another order), hence not check_exact; such
+    # noise can move a value across a quintile boundary or break a tie, so ranks are compared exactly
+    # only among areas whose values came out bit-identical.
+    ranks = ["rank", "quintile"]
+    pd.testing.assert_frame_equal(whole.drop(columns=ranks), joined.drop(columns=ranks), check_dtype=False)
+    differs = ~(whole[ranks].fillna(-1) == joined[ranks].fillna(-1)).all(axis=1)
+    noise = ~((whole["value"] == joined["value"]) | (whole["value"].isna() & joined["value"].isna()))
+    noisy = noise.groupby([whole["indicator"], whole["period"]]).transform("any")
+    assert not (differs & ~noisy).any()

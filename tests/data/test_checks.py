@@ -130,7 +130,7 @@ def test_percentages_given_as_fractions_are_converted_per_source(framework, tmp_
     observations = load_observations(framework, [fractions, whole])
     values = dict(
         zip(
-            observations.frame["area"] + observations.frame["period"],
+            observations.frame["area"].astype(str) + observations.frame["period"].astype(str),
             observations.frame["value"],
             strict=True,
         )

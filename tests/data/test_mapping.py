@@ -130,7 +130,11 @@ def test_canonical_columns_and_types(framework, fixtures):
     frame = load_observations(framework, [fixtures / "clean.csv"]).frame
     assert list(frame.columns) == OBSERVATION_COLUMNS
     for column in ("indicator", "area", "period", "band", "value_text", "missing", "flag", "note", "source"):
-        assert frame[column].dtype == "str", column
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+    assert list(frame["period"].cat.categories) == sorted(
+        frame["period"].cat.categories, key=lambda p: frame.loc[frame["period"] == p, "period_start"].iloc[0]
+    )  # periods in time order
+    assert "" in frame["flag"].cat.categories and frame["flag"].notna().all()
     for column in ("period_start", "period_months", "row"):
         assert frame[column].dtype == "int64", column
     for column in ("value", "numerator", "denominator", "ci_lower", "ci_upper"):

@@ -110,3 +110,63 @@ def test_broken_xlsx(framework, tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     findings = load_observations(framework, [path]).findings
     assert len(findings) == 1 and findings[0].code == "unreadable-file"
+
+
+def _engines(framework, sources, monkeypatch):
+    """The same load through pyarrow's reader (categorical columns) and pandas' (text columns)."""
+    monkeypatch.setattr(data_module, "PYARROW_MIN_BYTES", 0)
+    arrow = load_observations(framework, sources)
+    monkeypatch.setattr(data_module, "PYARROW_MIN_BYTES", 10**12)
+    plain = load_observations(framework, sources)
+    return arrow, plain
+
+
+def test_engines_agree_on_answers_markers_and_two_sources(framework, tmp_path, monkeypatch):
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "indicator,area,period,value,flag\n"
+        "YN-1,falkirk,2023/24,Y,provisional\nYN-1,stirling,2023/24,maybe,\n"
+        "JD-1,falkirk,2023/24,Partly met,\nJD-1,stirling,2023/24,good,\n"
+        "DD-1,falkirk,2023-04,#DIV/0!,\nDD-1,falkirk,2023-05,*,\nDD-1,falkirk,2023-06,\"1,234\",\n"
+    )
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "indicator,area,period,value\nDD-1,stirling,2023-04,5\nDD-1,stirling,2023-05,6\nDD-1,falkirk,2023-05,7\n"
+    )
+    arrow, plain = _engines(framework, [answers, counts], monkeypatch)
+    assert [f.format() for f in arrow.findings] == [f.format() for f in plain.findings]
+    pd.testing.assert_frame_equal(arrow.frame, plain.frame)
+    frame = arrow.frame.set_index(["indicator", "area", "period"])
+    assert frame.loc[("YN-1", "falkirk", "2023/24"), "value_text"] == "yes"
+    assert frame.loc[("JD-1", "falkirk", "2023/24"), "value_text"] == "partly_met"
+    assert frame.loc[("DD-1", "falkirk", "2023-05"), "missing"] == "suppressed"
+    assert frame.loc[("DD-1", "falkirk", "2023-06"), "value"] == 1234
+    codes = sorted(f.code for f in arrow.findings)
+    assert codes == ["bad-answer", "bad-answer", "duplicate-row", "excel-error"]
+    duplicate = next(f for f in arrow.findings if f.code == "duplicate-row")
+    assert duplicate.file.endswith("counts.csv") and "answers.csv:7" in duplicate.message
+
+
+def test_engines_agree_on_a_large_table_with_problems(framework, tmp_path, monkeypatch):
+    """60,000 rows with a few of every problem: same findings and frame from both readers, capped per file."""
+    months = [f"{2000 + m // 12}-{m % 12 + 1:02d}" for m in range(240)]
+    areas = ["falkirk", "stirling", "S12000014", "Falkirk ", "nowhere"]
+    rows = ["indicator,area,period,value,numerator,denominator"]
+    for i in range(60_000):
+        area = areas[i % 5] if i % 997 else "nowhere"
+        value = "bad" if i % 499 == 0 else ("*" if i % 7 == 0 else f"{(i % 90) + 0.5}")
+        rows.append(f"PC-1,{area if area != 'nowhere' or i % 997 == 0 else 'falkirk'},"
+                    f"{months[i % 240]},{value},{i % 90},{100 + i % 7}")  # fmt: skip
+    path = tmp_path / "large.csv"
+    path.write_text("\n".join(rows) + "\n")
+    arrow, plain = _engines(framework, [path], monkeypatch)
+    assert [f.format() for f in arrow.findings] == [f.format() for f in plain.findings]
+    pd.testing.assert_frame_equal(arrow.frame, plain.frame)
+    per_code = {}
+    for finding in arrow.findings:
+        per_code[finding.code] = per_code.get(finding.code, 0) + 1
+    assert per_code["duplicate-row"] == 101 and arrow.findings[-1].message.startswith("... and")
+    assert per_code["unknown-area"] == 1 and "also on rows" in next(
+        f.message for f in arrow.findings if f.code == "unknown-area"
+    )
+    assert set(arrow.frame["area"].cat.categories) == {"falkirk", "stirling"}

@@ -96,3 +96,16 @@ def test_integers_round_trip_with_grouping_and_brackets(number):
     text = f"({abs(number):,})" if number < 0 else f"{number:,}"
     values, _ = clean_values(pd.Series([text], dtype=object))
     assert values[0] == number
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300),
+    st.sampled_from(["{!r}", "{:.3f}", "{:e}", "{:.0f}", " {} "]),
+)
+def test_plain_numbers_read_fast_agree_with_the_full_parse(number, form):
+    """Plain numbers in a text column skip the full parse; a currency sign forces it: both must agree."""
+    text = form.format(number)
+    fast, missing = clean_values(pd.Series([text, "n/a"], dtype=object))
+    full, _ = clean_values(pd.Series(["£" + text.strip(), "n/a"], dtype=object))
+    assert missing[0] == "" and fast[0] == full[0] == float(text)

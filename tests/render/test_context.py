@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from perfwatch.render import context as context_module
 from perfwatch.render.context import ReportOptions, build_context, context_reference, summary_sentence
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "templates.md"
@@ -50,7 +51,9 @@ def test_indicator_views_present_results_without_recomputing(results, scorecard)
     assert view.target == "85.0%"
     assert "Red" in view.status.word and view.status.icon.startswith("<img")
     assert len(view.history) == 5 and view.history[-1].period == "Mar 2025"
-    assert [a.name for a in view.areas] == ["The County", "North Locality", "South Locality"]
+    by_area = results.latest[results.latest["indicator"] == "IL-1"].set_index("area")["value"]
+    assert [a.area_id for a in view.areas] == list(by_area.sort_values(ascending=False).index)
+    assert view.areas_omitted == ""
     text_view = next(i for i in scorecard.indicators if i.id == "SA-3")
     assert text_view.value == "Not met" and text_view.chart is None
 
@@ -61,6 +64,13 @@ def test_exceptions_and_actions(scorecard):
     assert "Worsening" in reasons["SA-2"]
     assert all(e.indicator.status.value in ("red", "amber") or e.reasons for e in scorecard.exceptions)
     assert [a.id for a in scorecard.overdue_actions] == ["DP1"]
+    il1 = next(e for e in scorecard.exceptions if e.indicator.id == "IL-1")
+    assert il1.next_action is None or il1.next_action.state not in ("done", "cancelled")
+    assert all(
+        set(a.indicator_ids) >= {e.indicator.id}
+        for e in scorecard.exceptions
+        for a in e.indicator.own_actions
+    )
     assert scorecard.actions[0].due == "31 January 2025"
 
 
@@ -87,3 +97,17 @@ def test_focus_area_option_and_provenance(results):
 def test_docs_list_every_context_field():
     """docs/templates.md embeds `context_reference()`; regenerate it when a dataclass changes."""
     assert context_reference() in DOCS.read_text(encoding="utf-8")
+
+
+def test_many_areas_show_the_ends_and_sum_up_the_rest(results, monkeypatch):
+    """With more areas than AREAS_IN_FULL, the highest and lowest few and the report's area are shown."""
+    monkeypatch.setattr(context_module, "AREAS_IN_FULL", 2)
+    monkeypatch.setattr(context_module, "AREAS_SHOWN_EACH_END", 1)
+    for area in ("county", "north", "south"):
+        report = build_context(results, kind="scorecard", options=ReportOptions(area=area))
+        view = next(i for i in report.indicators if i.id == "IL-1")
+        assert any(a.is_focus for a in view.areas)
+        if len(view.areas) == 2:
+            assert view.areas_omitted.startswith("1 other area is not shown")
+        else:
+            assert len(view.areas) == 3 and view.areas_omitted == ""

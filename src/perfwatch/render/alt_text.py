@@ -73,16 +73,32 @@ def period_noun(labels: Sequence[str]) -> str:
 
 
 def numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A numeric column as float64, all NaN when the frame has no such column."""
+    """A numeric column as float64, all NaN when the frame has no such column.
+
+    Works on the column's array directly: charts call this for every series of a report, and pandas'
+    per-call overhead on a 24-row frame would cost more than the drawing."""
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    column = frame[name]
+    if column.dtype == np.float64:
+        return column.to_numpy()
+    if column.dtype.kind in "fiub":
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def text_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as an object array of strings, '' for missing values."""
     if name not in frame.columns:
         return np.full(len(frame), "", dtype=object)
-    return frame[name].fillna("").astype(str).to_numpy(dtype=object)
+    column = frame[name]
+    values = column.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if not len(values):
+        return values
+    if column.dtype == object and not missing.any() and all(type(v) is str for v in values):
+        return values
+    return np.where(missing, "", values.astype(str)).astype(object)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -168,7 +184,7 @@ def _limits_clause(values: np.ndarray, periods: np.ndarray, lower: np.ndarray, u
 
 
 def _special_cause_sentence(signals: np.ndarray) -> str:
-    kinds = pd.Series(signals, dtype=object).map(_SIGNAL_KINDS).fillna("").to_numpy(dtype=object)
+    kinds = np.array([_SIGNAL_KINDS.get(signal, "") for signal in signals], dtype=object)
     special = kinds != ""
     if not special.any():
         return ""

@@ -17,12 +17,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfwatch.errors import PerfwatchError
-from perfwatch.fileio import write_bytes_atomic, write_text_atomic
+from perfwatch.fileio import atomic_path, write_text_atomic
 from perfwatch.render.context import KINDS, ReportOptions, build_context
 from perfwatch.render.html import render_html
 from perfwatch.resources import templates_dir
@@ -122,6 +123,8 @@ def build_report(
     out_dir = Path(out_dir)
     template_folder = Path(templates) if templates is not None else None
     name = name or default_name(results, kind, options.area)
+    if Path(name).name != name or name in (".", "..") or "/" in name or "\\" in name:
+        raise PerfwatchError(f"report name {name!r} must be a file name, not a path")
     paths = [out_dir / f"{name}.{fmt}" for fmt in formats]
     key = _build_key(results, kind, formats, options, template_folder, commentary)
     if key is not None and not force:
@@ -137,12 +140,16 @@ def build_report(
 
         allowed = [d for d in (template_folder, *allowed_dirs) if d is not None]
         outputs["pdf"] = render_pdf(html, template_folder or templates_dir(), allowed, refused=refused)
-    for fmt, path in zip(formats, paths, strict=True):
-        data = outputs[fmt]
-        if isinstance(data, bytes):
-            write_bytes_atomic(path, data)
-        else:
-            write_text_atomic(path, data)
+    # Every format is written to its temporary first and all are renamed at the end, so a run killed
+    # part-way never leaves a new HTML beside an old PDF.
+    with ExitStack() as stack:
+        for fmt, path in zip(formats, paths, strict=True):
+            data = outputs[fmt]
+            temporary = stack.enter_context(atomic_path(path))
+            if isinstance(data, bytes):
+                temporary.write_bytes(data)
+            else:
+                temporary.write_text(data, encoding="utf-8")
     if key is not None:
         _record(out_dir, name, key, paths)
     return paths

@@ -1,29 +1,25 @@
 """Inline SVG charts for the reports: the indicator line chart, the area comparison and sparklines.
 
-Charts are drawn with matplotlib's SVG backend on a bare `Figure` (no pyplot, so no global figure list to
-leak), and matplotlib is imported inside the functions so that the CLI starts fast. The output is made
-fit to inline many times in one HTML page and to print through WeasyPrint:
+Every chart is written directly as SVG text from numpy arrays (no plotting library): a 100-indicator
+report draws its charts in milliseconds, the bytes depend only on the data, and nothing heavy is
+imported when the CLI starts. The output is made fit to inline many times in one HTML page and to print
+through WeasyPrint:
 
-- deterministic: a fixed `svg.hashsalt` and no date metadata, so the same data gives the same bytes;
-- ids unique per chart: every id is prefixed with a hash of the chart, unreferenced ids are dropped;
-- text stays text (`svg.fonttype = "none"`) with no font family, so it takes the page's font;
-- no global `<style>`: matplotlib's `*{...}` rule would restyle every SVG on the page;
+- deterministic: coordinates are rounded to 0.1 px and ids are a hash of the chart's content;
+- ids unique per chart (the plot's clip path is the only one), so any number can share a page;
+- text stays text with no font family, so it takes the page's font; no `<style>` element;
 - a `<title>`, a `<desc>` holding the text alternative, and `role="img"`.
 
-Sparklines are written by hand: hundreds of rows of a scorecard cannot wait for matplotlib.
+Sizes are in CSS pixels (96 to the inch); the templates scale a chart to its column width.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import io
 import math
-import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -44,7 +40,6 @@ from perfwatch.render.icons import (
     GREY,
     INK,
     LIGHT_BLUE,
-    MDC_COMMON,
     MDC_CONCERN,
     MDC_IMPROVEMENT,
     MDC_NEUTRAL,
@@ -52,33 +47,27 @@ from perfwatch.render.icons import (
     STATUS_LABELS,
 )
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
 Width = Literal["half", "full"]
 
-#: A4 portrait with 20 mm margins leaves 170 mm of text width; half width leaves a 5 mm gutter.
-FIGURE_WIDTH_IN = {"full": 170 / 25.4, "half": 82.5 / 25.4}
-PLOT_HEIGHT_IN = {"full": 2.0, "half": 1.7}
-TITLE_CHARACTERS = {"full": 85, "half": 40}
-#: Legend entries in reading order; anything else follows.
-LEGEND_ORDER = [
-    "Value", "Target", "Tolerance band", "Mean", "Process limits", "Trial limits", "Special cause: improvement",
-    "Special cause: concern", "Special cause: neutral", "Confidence interval",
-]  # fmt: skip
-FONT_PT = 7
-TITLE_PT = 8
-LEGEND_PT = 6.5
+#: A4 portrait with 16 mm margins leaves 178 mm of text width; a half-width chart takes about 55% of it.
+WIDTH_PX = {"full": 640.0, "half": 360.0}
+PLOT_HEIGHT_PX = {"full": 170.0, "half": 150.0}
+FONT_PX = 10.0
+TITLE_PX = 11.0
+LEGEND_PX = 9.0
+#: Average advance of a character of the page's sans-serif font, as a share of the font size.
+CHARACTER_EM = 0.58
 #: The most of a chart's width its side margins may take, so long labels never squeeze out the plot.
 MAX_MARGINS = 0.6
+BAR_PX = 14.0
 
 VALUE_COLOUR = "#425563"
 TARGET_COLOUR = "#de1b1b"
 MEAN_COLOUR = "#000000"
-LIMIT_COLOUR = MDC_COMMON
+LIMIT_COLOUR = "#768692"
 CI_COLOUR = "#768692"
 TOLERANCE_COLOUR = "#ffd88a"
+GRID_COLOUR = "#d8dde0"
 BENCHMARK_COLOURS = {
     "better": GREEN,
     "similar": AMBER,
@@ -87,49 +76,13 @@ BENCHMARK_COLOURS = {
     "lower": LIGHT_BLUE,
     "not_compared": "#d8dde0",
 }
-#: Special-cause points: the MDC colour, a darker edge, and a marker shape of their own.
+#: Special-cause points: the Making Data Count colour, a darker edge, and a marker shape of their own.
 SIGNAL_STYLES = {
-    "special_cause_improvement": ("Special cause: improvement", MDC_IMPROVEMENT, "#0072a3", "D"),
-    "special_cause_concern": ("Special cause: concern", MDC_CONCERN, "#b35806", "X"),
-    "special_cause_neutral_high": ("Special cause: neutral", MDC_NEUTRAL, MDC_NEUTRAL, "s"),
-    "special_cause_neutral_low": ("Special cause: neutral", MDC_NEUTRAL, MDC_NEUTRAL, "s"),
+    "special_cause_improvement": ("Special cause: improvement", MDC_IMPROVEMENT, "#0072a3", "diamond"),
+    "special_cause_concern": ("Special cause: concern", MDC_CONCERN, "#b35806", "cross"),
+    "special_cause_neutral_high": ("Special cause: neutral", MDC_NEUTRAL, MDC_NEUTRAL, "square"),
+    "special_cause_neutral_low": ("Special cause: neutral", MDC_NEUTRAL, MDC_NEUTRAL, "square"),
 }
-
-_RC = {
-    "svg.hashsalt": "perfwatch",
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": FONT_PT,
-    "axes.titlesize": TITLE_PT,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.titlecolor": INK,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": GREY,
-    "axes.labelcolor": INK,
-    "axes.axisbelow": True,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#d8dde0",
-    "grid.linewidth": 0.5,
-    "xtick.color": GREY,
-    "ytick.color": GREY,
-    "xtick.labelcolor": INK,
-    "ytick.labelcolor": INK,
-    "legend.frameon": False,
-    "legend.fontsize": LEGEND_PT,
-    "legend.handlelength": 2.2,
-    "legend.columnspacing": 1.2,
-    "figure.facecolor": "white",
-}
-_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
-_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
-_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
-_FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
-_ID = re.compile(r' id="([^"]+)"')
-_REFERENCE = re.compile(r'(?:url\(#|href="#)([^)"]+)')
 
 
 @dataclass(frozen=True)
@@ -143,35 +96,91 @@ class Chart:
         return str(self.svg)
 
 
-def _finish_svg(raw: str, title: str, alt: str) -> Markup:
-    """Make matplotlib's SVG safe to inline many times in one page (see the module docstring)."""
-    svg = _PROLOGUE.sub("", raw, count=1)
-    svg = _STYLE_ELEMENT.sub("", svg)
-    svg = _FONT_FAMILY.sub("", svg)
-    referenced = set(_REFERENCE.findall(svg))
-    digest = hashlib.sha256("\0".join((svg, title, alt)).encode()).hexdigest()[:10]
-    prefix = f"pw{digest}-"
-    svg = _ID.sub(lambda m: f' id="{prefix}{m.group(1)}"' if m.group(1) in referenced else "", svg)
-    svg = re.sub(r'(url\(#|href="#)', rf"\g<1>{prefix}", svg)
-    label = escape(title)
-    svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{label}" class="pw-chart" stroke-linejoin="round" stroke-linecap="butt" ',
-        1,
+# --- drawing helpers ---------------------------------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    """A coordinate: one decimal, no `-0.0`."""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _text_px(text: str, size: float) -> float:
+    return len(text) * CHARACTER_EM * size
+
+
+def _widest_px(texts: Sequence[str], size: float) -> float:
+    return max((_text_px(t, size) for t in texts), default=0.0)
+
+
+def _text(x: float, y: float, text: str, *, size: float = FONT_PX, anchor: str = "start",
+          weight: str = "", colour: str = INK, baseline: str = "central") -> str:  # fmt: skip
+    bold = f' font-weight="{weight}"' if weight else ""
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}" '
+        f'dominant-baseline="{baseline}" fill="{colour}"{bold}>{escape(text)}</text>'
     )
-    head_end = svg.index(">") + 1
-    return Markup(f"{svg[:head_end]}\n <title>{label}</title>\n <desc>{escape(alt)}</desc>{svg[head_end:]}")
 
 
-def _render(draw, label: str, alt: str, **options) -> Markup:
-    """Draw a figure inside perfwatch's rc settings and return it as finished inline SVG."""
-    import matplotlib
+def _polyline_path(x: np.ndarray, y: np.ndarray) -> str:
+    """Path data through the points, broken wherever x or y is NaN (as a plotted line breaks at gaps)."""
+    present = np.isfinite(x) & np.isfinite(y)
+    if not present.any():
+        return ""
+    previous = np.concatenate([[False], present[:-1]])
+    command = np.where(previous, "L", "M")
+    points = np.char.add(
+        np.char.add(command, np.char.mod("%.1f", x)), np.char.add(" ", np.char.mod("%.1f", y))
+    )
+    following = np.concatenate([present[1:], [False]])
+    points = np.where(present & ~previous & ~following, np.char.add(points, "h0.1"), points)
+    return "".join(points[present])
 
-    with matplotlib.rc_context(_RC):
-        figure = draw(**options)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
-    return _finish_svg(buffer.getvalue(), label, alt)
+
+def _path(d: str, colour: str, width: float, dash: str = "", extra: str = "") -> str:
+    if not d:
+        return ""
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}"{dashes}{extra}/>'
+
+
+def _marker_path(kind: str, x: np.ndarray, y: np.ndarray, r: float) -> str:
+    """Path data for one marker shape at every point: distinct shapes, so colour is never the only cue."""
+    cells = []
+    for cx, cy in zip(x, y, strict=True):
+        if kind == "diamond":
+            cells.append(f"M{_n(cx)} {_n(cy - r * 1.3)}l{_n(r * 1.3)} {_n(r * 1.3)}l-{_n(r * 1.3)} {_n(r * 1.3)}"
+                         f"l-{_n(r * 1.3)} -{_n(r * 1.3)}z")  # fmt: skip
+        elif kind == "square":
+            cells.append(f"M{_n(cx - r)} {_n(cy - r)}h{_n(2 * r)}v{_n(2 * r)}h-{_n(2 * r)}z")
+        elif kind == "cross":
+            a, b = r * 1.2, r * 0.45
+            cells.append(
+                f"M{_n(cx - a)} {_n(cy - a + b)}l{_n(b)} -{_n(b)}l{_n(a - b)} {_n(a - b)}l{_n(a - b)} -{_n(a - b)}"
+                f"l{_n(b)} {_n(b)}l-{_n(a - b)} {_n(a - b)}l{_n(a - b)} {_n(a - b)}l-{_n(b)} {_n(b)}"
+                f"l-{_n(a - b)} -{_n(a - b)}l-{_n(a - b)} {_n(a - b)}l-{_n(b)} -{_n(b)}l{_n(a - b)} -{_n(a - b)}z"
+            )
+        else:
+            cells.append(
+                f"M{_n(cx - r)} {_n(cy)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 -{_n(2 * r)} 0z"
+            )
+    return "".join(cells)
+
+
+def nice_ticks(low: float, high: float, bins: int = 5) -> np.ndarray:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) covering [low, high] in at most `bins` steps."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return np.array([0.0, 1.0])
+    if high - low < 1e-12:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / bins
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw - 1e-12)
+    start = math.floor(low / step + 1e-9) * step
+    stop = math.ceil(high / step - 1e-9) * step
+    count = int(round((stop - start) / step)) + 1
+    return start + step * np.arange(count)
 
 
 def _places(step: float) -> int:
@@ -182,234 +191,109 @@ def _places(step: float) -> int:
     return places
 
 
-@functools.cache
-def _unit_formatter_class() -> type:
-    """A tick formatter that writes the unit and as many decimals as the tick step needs (built lazily,
-    so that importing this module does not import matplotlib)."""
-    from matplotlib.ticker import Formatter
-
-    class UnitFormatter(Formatter):
-        def __init__(self, unit_label: str) -> None:
-            self.unit_label = unit_label
-            self.places = 0
-
-        def set_locs(self, locs) -> None:
-            steps = np.diff(np.asarray(locs, dtype="float64"))
-            step = float(steps.min()) if len(steps) else 1.0
-            self.places = _places(step) if step > 0 else 0
-
-        def __call__(self, x: float, pos: int | None = None) -> str:
-            return format_number(x, self.unit_label, self.places)
-
-    return UnitFormatter
+def _tick_texts(ticks: np.ndarray, unit_label: str) -> list[str]:
+    """`92.5%`, `£1,200`: the unit beside the number for % and £; other units are named above the axis."""
+    beside = unit_label if unit_label in ("%", "£") else ""
+    places = _places(float(ticks[1] - ticks[0])) if len(ticks) > 1 else 0
+    return [format_number(v, beside, places) for v in ticks]
 
 
-def _format_axis(axis, unit_label: str) -> None:
-    """Ticks with thousands separators and the unit: `92.5%`, `£1,200`; other units go in the axis label."""
-    suffix_unit = unit_label if unit_label in ("%", "£") else ""
-    axis.set_major_formatter(_unit_formatter_class()(suffix_unit))
-    if unit_label and not suffix_unit:
-        axis.set_label_text(unit_label)
-
-
-def _thinned_ticks(labels: Sequence[str], axes_width_in: float, font_size: float) -> np.ndarray:
+def _thinned_ticks(labels: Sequence[str], axes_width_px: float, font_px: float) -> np.ndarray:
     """Every k-th position, counted back from the latest so the latest period is always labelled."""
     count = len(labels)
-    longest = max((len(label) for label in labels), default=1)
-    label_width_in = longest * font_size * 0.62 / 72 + 0.1
-    capacity = max(1, int(axes_width_in / label_width_in))
+    label_px = _widest_px(labels, font_px) + 8
+    capacity = max(1, int(axes_width_px / max(label_px, 1)))
     step = math.ceil(count / capacity)
     return np.arange(count - 1, -1, -step)[::-1]
 
 
-def _break_between_groups(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Insert a NaN wherever the rebase group changes, so a line breaks there."""
-    changes = np.flatnonzero(groups[1:] != groups[:-1]) + 1
-    return np.insert(x, changes, np.nan), np.insert(y, changes, np.nan)
+def _wrap(text: str, characters: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > characters:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
 
 
-def _steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A level across each period's whole slot (x ± 0.5), so a target shows as steps, even for one point."""
-    return np.column_stack([x - 0.5, x + 0.5]).ravel(), np.repeat(y, 2)
-
-
-def _no_data(axes: Axes) -> None:
-    axes.set_axis_off()
-    axes.text(0.5, 0.5, "No data", ha="center", va="center", fontsize=9, color=GREY, transform=axes.transAxes)
-
-
-def _text_width_in(texts: Sequence[str], font_pt: float) -> float:
-    """Rough width of the longest text: DejaVu Sans averages 0.6 em a character."""
-    return max((len(t) for t in texts), default=0) * 0.62 * font_pt / 72
-
-
-def _legend_columns(labels: list[str], available_in: float) -> int:
-    """The most columns whose widths (matplotlib fills the legend column by column) fit the space."""
-    entry_in = 4.6 * LEGEND_PT / 72
-    for columns in range(len(labels), 1, -1):
-        rows = math.ceil(len(labels) / columns)
-        chunks = [labels[start : start + rows] for start in range(0, len(labels), rows)]
-        if sum(_text_width_in(chunk, LEGEND_PT) + entry_in for chunk in chunks) <= available_in:
-            return len(chunks)
-    return 1
-
-
-def _legend(figure: Figure, handles: list, labels: list[str], available_in: float) -> int:
-    """A legend under the axes in as many columns as fit; returns the number of rows it takes."""
-    if not labels:
-        return 0
-    columns = _legend_columns(labels, available_in)
-    figure.legend(
-        handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.02), ncols=columns, borderaxespad=0
-    )
-    return math.ceil(len(labels) / columns)
-
-
-def _place_axes(
-    figure: Figure,
-    *,
-    left_in: float,
-    right_in: float,
-    plot_height_in: float,
-    title: str,
-    legend_rows: int,
-    x_labels: bool = True,
-) -> None:
-    """Fixed margins worked out from the text around the axes (one draw, no layout engine); the figure
-    grows to hold the title and legend so the plot keeps its height."""
-    width_in = figure.get_size_inches()[0]
-    shrink = min(1.0, MAX_MARGINS * width_in / (left_in + right_in))
-    left_in, right_in = left_in * shrink, right_in * shrink
-    top_in = 0.1 + (title.count("\n") + 1) * TITLE_PT * 1.3 / 72
-    axis_label_in = 0.16 if figure.axes and figure.axes[0].get_xlabel() else 0
-    bottom_in = 0.08 + (0.2 if x_labels else 0) + axis_label_in + legend_rows * LEGEND_PT * 1.75 / 72
-    height_in = top_in + plot_height_in + bottom_in
-    figure.set_size_inches(width_in, height_in)
-    figure.subplots_adjust(
-        left=left_in / width_in,
-        right=1 - right_in / width_in,
-        bottom=bottom_in / height_in,
-        top=1 - top_in / height_in,
-    )
-    # A figure title, not an axes title: long area names push the axes right, the title stays at the edge.
-    figure.suptitle(
-        title, x=0.06 / width_in, y=1 - 0.06 / height_in, ha="left", va="top", fontsize=TITLE_PT,
-        fontweight="bold", color=INK,
-    )  # fmt: skip
-
-
-def _shorten(labels: np.ndarray, characters: int) -> list[str]:
+def _shorten(labels: Sequence[str], characters: int) -> list[str]:
     """Labels cut to a number of characters with an ellipsis; the text alternative keeps them whole."""
     return [label if len(label) <= characters else label[: characters - 1] + "…" for label in labels]
 
 
-def _y_tick_texts(axes: Axes) -> list[str]:
-    low, high = axes.get_ylim()
-    locations = [v for v in axes.yaxis.get_major_locator()() if low <= v <= high]
-    return axes.yaxis.get_major_formatter().format_ticks(locations)
+# A legend entry: (label, swatch SVG drawn in a 20 × 10 box at the origin).
+LegendEntry = tuple[str, str]
 
 
-def _draw_target(axes: Axes, x: np.ndarray, frame: pd.DataFrame, polarity: str) -> None:
-    target = numeric_column(frame, "target")
-    if not np.isfinite(target).any():
-        return
-    tolerance = numeric_column(frame, "tolerance")
-    sign = {"higher_is_better": -1.0, "lower_is_better": 1.0}.get(polarity, 0.0)
-    band_edge = target + sign * tolerance
-    if sign and np.isfinite(band_edge).any():
-        step_x, step_target = _steps(x, target)
-        _, step_edge = _steps(x, band_edge)
-        axes.fill_between(
-            step_x,
-            step_target,
-            step_edge,
-            color=TOLERANCE_COLOUR,
-            linewidth=0,
-            label="Tolerance band",
-        )
-    axes.plot(*_steps(x, target), color=TARGET_COLOUR, linestyle=(0, (5, 3)), linewidth=1.2, label="Target")
+def _legend(entries: list[LegendEntry], top: float, width: float) -> tuple[str, float]:
+    """Entries flowing left to right in rows; returns the SVG and the height it takes."""
+    if not entries:
+        return "", 0.0
+    row_px = LEGEND_PX * 1.6
+    x, y, parts = 4.0, top, []
+    for label, swatch in entries:
+        entry_px = 24 + _text_px(label, LEGEND_PX) + 14
+        if x > 4.0 and x + entry_px > width:
+            x, y = 4.0, y + row_px
+        parts.append(f'<g transform="translate({_n(x)} {_n(y)})">{swatch}</g>')
+        parts.append(_text(x + 24, y + 5, label, size=LEGEND_PX))
+        x += entry_px
+    return "".join(parts), y - top + row_px
 
 
-def _draw_spc(axes: Axes, x: np.ndarray, frame: pd.DataFrame) -> None:
-    mean = numeric_column(frame, "spc_mean")
-    if not np.isfinite(mean).any():
-        return
-    groups = text_column(frame, "spc_group")
-    trial = np.isin(text_column(frame, "spc_trial"), ["True", "1", "1.0"])
-    axes.plot(*_break_between_groups(x, mean, groups), color=MEAN_COLOUR, linewidth=0.9, label="Mean")
-    for column in ("spc_lower", "spc_upper"):
-        limit = numeric_column(frame, column)
-        for is_trial, style, label in ((False, (0, (4, 2)), "Process limits"), (True, ":", "Trial limits")):
-            shown = np.where(trial == is_trial, limit, np.nan)
-            if np.isfinite(shown).any():
-                axes.plot(
-                    *_break_between_groups(x, shown, groups),
-                    color=LIMIT_COLOUR, linestyle=style, linewidth=1.1, label=label,
-                )  # fmt: skip
+def _line_swatch(colour: str, width: float, dash: str = "", marker: str = "") -> str:
+    return _path("M0 5H20", colour, width, dash) + marker
 
 
-def _draw_values(axes: Axes, x: np.ndarray, values: np.ndarray, frame: pd.DataFrame) -> None:
-    lower, upper = numeric_column(frame, "ci_lower"), numeric_column(frame, "ci_upper")
-    whiskers = np.isfinite(lower) & np.isfinite(upper) & np.isfinite(values)
-    if whiskers.any():
-        axes.vlines(x[whiskers], lower[whiskers], upper[whiskers], colors=CI_COLOUR, linewidth=0.8,
-                    label="Confidence interval")  # fmt: skip
-        caps = np.concatenate([lower[whiskers], upper[whiskers]])
-        axes.plot(np.tile(x[whiskers], 2), caps, linestyle="none", marker="_", markersize=4, color=CI_COLOUR)
-    axes.plot(x, values, color=VALUE_COLOUR, linewidth=1.4, marker="o", markersize=3, label="Value", zorder=3)
-    signals = text_column(frame, "spc_signal")
-    for signal, (label, colour, edge, marker) in SIGNAL_STYLES.items():
-        chosen = (signals == signal) & np.isfinite(values)
-        if chosen.any():
-            axes.plot(x[chosen], values[chosen], linestyle="none", marker=marker, markersize=6,
-                      markerfacecolor=colour, markeredgecolor=edge, markeredgewidth=0.8, label=label, zorder=4)  # fmt: skip
-
-
-def _indicator_figure(
-    points: pd.DataFrame, *, title: str, unit_label: str, polarity: str, width: Width, legend: bool
-) -> Figure:
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    frame = points.reset_index(drop=True)
-    width_in = FIGURE_WIDTH_IN[width]
-    figure = Figure(figsize=(width_in, PLOT_HEIGHT_IN[width]))
-    axes = figure.add_subplot()
-    title = textwrap.fill(title, TITLE_CHARACTERS[width])
-    values = numeric_column(frame, "value")
-    if not np.isfinite(values).any():
-        _no_data(axes)
-        _place_axes(
-            figure, left_in=0.1, right_in=0.1, plot_height_in=PLOT_HEIGHT_IN[width], title=title, legend_rows=0,
-            x_labels=False,
-        )  # fmt: skip
-        return figure
-    x = np.arange(len(frame), dtype="float64")
-    _draw_target(axes, x, frame, polarity)
-    _draw_spc(axes, x, frame)
-    _draw_values(axes, x, values, frame)
-    axes.set_xlim(-0.6, len(frame) - 0.4)
-    axes.margins(y=0.12)
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-    _format_axis(axes.yaxis, unit_label)
-    handles, names = axes.get_legend_handles_labels()
-    unique = dict(zip(names, handles, strict=True))
-    names = sorted(
-        unique, key=lambda name: LEGEND_ORDER.index(name) if name in LEGEND_ORDER else len(LEGEND_ORDER)
+def _finish(body: str, width: float, height: float, title: str, alt: str, clip: tuple | None) -> Markup:
+    """Wrap the drawing: size, labels, and an id (for the plot's clip path) unique to this content."""
+    label = escape(title)
+    digest = hashlib.sha256("\0".join((body, title, alt)).encode()).hexdigest()[:10]
+    clip_id = f"pw{digest}-plot"
+    defs = ""
+    if clip is not None:
+        x, y, w, h = clip
+        defs = f'<defs><clipPath id="{clip_id}"><rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"/></clipPath></defs>'
+    body = body.replace("CLIP_URL", f"url(#{clip_id})")
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-label="{label}" class="pw-chart" '
+        f'focusable="false"><title>{label}</title><desc>{escape(alt)}</desc>{defs}{body}</svg>'
     )
-    rows = _legend(figure, [unique[name] for name in names], names, width_in - 0.1) if legend else 0
-    labels = [pretty_period(p, short=True) for p in text_column(frame, "period")]
-    right_in = 0.05 + _text_width_in(labels[-1:], FONT_PT) / 2
-    _place_axes(
-        figure, left_in=0.5, right_in=right_in, plot_height_in=PLOT_HEIGHT_IN[width], title=title,
-        legend_rows=rows,
-    )  # fmt: skip
-    # The y ticks depend on the plot's final height, so measure them only now.
-    left_in = 0.14 + _text_width_in(_y_tick_texts(axes), FONT_PT) + (0.2 if axes.get_ylabel() else 0)
-    figure.subplots_adjust(left=left_in / width_in)
-    ticks = _thinned_ticks(labels, width_in - left_in - right_in, FONT_PT)
-    axes.set_xticks(ticks, [labels[i] for i in ticks])
-    return figure
+
+
+def _no_data(width: float, plot_height: float, title_lines: list[str], title: str, alt: str) -> Markup:
+    top = _title_height(title_lines)
+    body = _title_svg(title_lines) + _text(width / 2, top + plot_height / 2, "No data", size=12, anchor="middle",
+                                           colour=GREY)  # fmt: skip
+    return _finish(body, width, top + plot_height, title, alt, None)
+
+
+def _title_height(lines: list[str]) -> float:
+    return 4 + len(lines) * TITLE_PX * 1.3 if lines else 4.0
+
+
+def _title_svg(lines: list[str]) -> str:
+    return "".join(
+        _text(2, 4 + (k + 0.5) * TITLE_PX * 1.3, line, size=TITLE_PX, weight="bold")
+        for k, line in enumerate(lines)
+    )
+
+
+# --- the indicator line chart ---------------------------------------------------------------------------
+
+
+def _broken_line(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> str:
+    """A line that breaks where the rebase group changes (a new mean and limits start afresh)."""
+    changes = np.flatnonzero(groups[1:] != groups[:-1]) + 1
+    return _polyline_path(np.insert(x, changes, np.nan), np.insert(y, changes, np.nan))
+
+
+def _steps(x: np.ndarray, y: np.ndarray, half: float) -> tuple[np.ndarray, np.ndarray]:
+    """A level across each period's whole slot, so a target shows as steps, even for one point."""
+    return np.column_stack([x - half, x + half]).ravel(), np.repeat(y, 2)
 
 
 def indicator_chart(
@@ -421,113 +305,146 @@ def indicator_chart(
     decimals: int = 1,
     width: Width = "half",
     legend: bool = True,
+    show_title: bool = True,
 ) -> Chart:
     """The indicator line chart for one indicator × area, rows sorted by period.
 
     Columns (from `Results.table`): `period`, `value`, and where present `target`, `tolerance` (the
     absolute amber band width), `ci_lower`, `ci_upper`, `spc_mean`, `spc_lower`, `spc_upper`, `spc_signal`,
     `spc_group`, `spc_trial`, `status`. Missing values leave gaps; a series with no values gives a
-    "No data" chart. `unit_label` `%` or `£` formats the ticks, any other label names the y axis.
-    `legend=False` leaves the key out (40% of the drawing time), for a report that prints one key per page.
+    "No data" chart. `unit_label` `%` or `£` formats the ticks, any other label is named above the axis.
+    `title` is always the accessible name; `show_title=False` leaves it off the drawing when a heading
+    beside the chart already says it. `legend=False` leaves the key out.
     """
     alt = describe_indicator_series(points, unit_label, polarity, decimals)
-    svg = _render(
-        _indicator_figure, title, alt, points=points, title=title, unit_label=unit_label, polarity=polarity,
-        width=width, legend=legend,
-    )  # fmt: skip
-    return Chart(svg=svg, alt=alt)
-
-
-def _area_figure(
-    frame: pd.DataFrame,
-    *,
-    title: str,
-    comparator_value: float | None,
-    comparator_name: str,
-    unit_label: str,
-    highlight_area: str | None,
-    decimals: int,
-    width: Width,
-) -> Figure:
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
-    from matplotlib.transforms import blended_transform_factory
-
+    frame = points.reset_index(drop=True)
+    chart_width = WIDTH_PX[width]
+    plot_height = PLOT_HEIGHT_PX[width]
+    title_lines = _wrap(title, int(chart_width / (CHARACTER_EM * TITLE_PX))) if show_title else []
     values = numeric_column(frame, "value")
-    order = np.argsort(np.where(np.isfinite(values), -values, np.inf), kind="stable")
-    areas = text_column(frame, "area")[order]
-    width_in = FIGURE_WIDTH_IN[width]
-    names = _shorten(areas, int(0.35 * width_in / (0.62 * FONT_PT / 72)))
-    values = values[order]
-    lower, upper = numeric_column(frame, "ci_lower")[order], numeric_column(frame, "ci_upper")[order]
-    benchmarks = text_column(frame, "benchmark")[order]
-    count = len(areas)
-    plot_height_in = 0.1 + 0.19 * max(count, 3)
-    figure = Figure(figsize=(width_in, plot_height_in))
-    axes = figure.add_subplot()
-    title = textwrap.fill(title, TITLE_CHARACTERS[width])
     if not np.isfinite(values).any():
-        _no_data(axes)
-        _place_axes(
-            figure, left_in=0.1, right_in=0.1, plot_height_in=plot_height_in, title=title, legend_rows=0,
-            x_labels=False,
-        )  # fmt: skip
-        return figure
-    y = np.arange(count, 0, -1, dtype="float64")
-    colours = [BENCHMARK_COLOURS.get(b, BENCHMARK_COLOURS["not_compared"]) for b in benchmarks]
-    highlighted = areas == highlight_area
-    axes.barh(y, np.nan_to_num(values), height=0.7, color=colours, edgecolor=INK,
-              linewidth=np.where(highlighted, 1.6, 0.4))  # fmt: skip
-    whiskers = np.isfinite(lower) & np.isfinite(upper) & np.isfinite(values)
-    if whiskers.any():
-        axes.hlines(y[whiskers], lower[whiskers], upper[whiskers], colors=INK, linewidth=0.8)
-        axes.plot(np.concatenate([lower[whiskers], upper[whiskers]]), np.tile(y[whiskers], 2),
-                  linestyle="none", marker="|", markersize=4, color=INK)  # fmt: skip
-    handles = [
-        Patch(
-            facecolor=BENCHMARK_COLOURS[b],
-            edgecolor=INK,
-            linewidth=0.4,
-            label=b.replace("_", " ").capitalize(),
-        )
-        for b in BENCHMARK_COLOURS
-        if b in set(benchmarks)
-    ]
-    if comparator_value is not None and np.isfinite(comparator_value):
-        comparator_label = f"{comparator_name} {format_number(comparator_value, unit_label, decimals)}"
-        handles.append(axes.axvline(comparator_value, color="#000000", linewidth=1.2, label=comparator_label))
-    axes.set_yticks(y, names)
-    for tick, bold in zip(axes.get_yticklabels(), highlighted, strict=True):
-        tick.set_fontweight("bold" if bold else "normal")
-    words = [
-        b.replace("_", " ") if np.isfinite(v) else "no data" for b, v in zip(benchmarks, values, strict=True)
-    ]
-    # Other units are named on the axis; here they would crowd out the plot.
-    beside_unit = unit_label if unit_label in ("%", "£") else ""
-    value_texts = [format_number(v, beside_unit, decimals) if np.isfinite(v) else "" for v in values]
-    right_texts = [f"{v}  {w}".strip() for v, w in zip(value_texts, words, strict=True)]
-    beside = blended_transform_factory(axes.transAxes, axes.transData)
-    for position, text in zip(y, right_texts, strict=True):
-        axes.text(1.02, position, text, transform=beside, va="center", ha="left", color=INK)
-    axes.set_ylim(0.4, count + 0.6)
-    axes.grid(axis="y", visible=False)
-    axes.grid(axis="x", visible=True)
-    axes.tick_params(axis="y", length=0)
-    left_edge = np.nanmin(np.concatenate([values, lower, [0.0]]))
-    axes.set_xlim(left=min(0.0, left_edge))
-    axes.xaxis.set_major_locator(MaxNLocator(nbins=6 if width == "full" else 4, steps=[1, 2, 5, 10]))
-    _format_axis(axes.xaxis, unit_label)
-    rows = _legend(figure, handles, [h.get_label() for h in handles], width_in - 0.2)
-    _place_axes(
-        figure,
-        left_in=0.15 + _text_width_in(list(names), FONT_PT) * (1.1 if highlight_area in areas else 1.0),
-        right_in=0.15 + _text_width_in(right_texts, FONT_PT),
-        plot_height_in=plot_height_in,
-        title=title,
-        legend_rows=rows,
+        return Chart(_no_data(chart_width, plot_height, title_lines, title, alt), alt)
+    count = len(frame)
+    target = numeric_column(frame, "target")
+    tolerance = numeric_column(frame, "tolerance")
+    sign = {"higher_is_better": -1.0, "lower_is_better": 1.0}.get(polarity, 0.0)
+    band_edge = target + sign * tolerance if sign else np.full(count, np.nan)
+    mean = numeric_column(frame, "spc_mean")
+    lower, upper = numeric_column(frame, "spc_lower"), numeric_column(frame, "spc_upper")
+    ci_lower, ci_upper = numeric_column(frame, "ci_lower"), numeric_column(frame, "ci_upper")
+    whiskers = np.isfinite(ci_lower) & np.isfinite(ci_upper) & np.isfinite(values)
+    shown = np.concatenate(
+        [values, target, band_edge, mean, lower, upper, ci_lower[whiskers], ci_upper[whiskers]]
     )
-    return figure
+    shown = shown[np.isfinite(shown)]
+    low, high = float(shown.min()), float(shown.max())
+    margin = (high - low) * 0.08
+    ticks = nice_ticks(low - margin, high + margin)
+    tick_texts = _tick_texts(ticks, unit_label)
+    axis_name = unit_label if unit_label and unit_label not in ("%", "£") else ""
+
+    labels = [pretty_period(p, short=True) for p in text_column(frame, "period")]
+    top = _title_height(title_lines) + (FONT_PX * 1.4 if axis_name else 0) + 4
+    left = 8 + _widest_px(tick_texts, FONT_PX)
+    right = max(6.0, _text_px(labels[-1], FONT_PX) / 2 + 2)
+    plot_width = chart_width - left - right
+    slot = plot_width / (count + 0.2)
+
+    def to_x(positions: np.ndarray) -> np.ndarray:
+        return left + (positions + 0.6) * slot
+
+    y_low, y_high = float(ticks[0]), float(ticks[-1])
+
+    def to_y(data: np.ndarray) -> np.ndarray:
+        return top + (y_high - np.asarray(data, dtype="float64")) / (y_high - y_low) * plot_height
+
+    positions = np.arange(count, dtype="float64")
+    x = to_x(positions)
+    parts = [_title_svg(title_lines)]
+    if axis_name:
+        parts.append(_text(2, top - FONT_PX * 0.9, axis_name, colour=GREY))
+    grid = "".join(f"M{_n(left)} {_n(v)}H{_n(left + plot_width)}" for v in to_y(ticks))
+    parts.append(_path(grid, GRID_COLOUR, 0.6))
+    parts += [_text(left - 4, v, t, anchor="end") for v, t in zip(to_y(ticks), tick_texts, strict=True)]
+    plotted: list[str] = []
+    entries: list[LegendEntry] = [
+        ("Value", _line_swatch(VALUE_COLOUR, 1.6, marker='<circle cx="10" cy="5" r="2.4" fill="#425563"/>'))
+    ]
+    if np.isfinite(target).any():
+        if sign and np.isfinite(band_edge).any():
+            edge_y, target_y = to_y(band_edge), to_y(target)
+            cells = [
+                f"M{_n(cx - slot / 2)} {_n(a)}H{_n(cx + slot / 2)}V{_n(b)}H{_n(cx - slot / 2)}z"
+                for cx, a, b in zip(x, target_y, edge_y, strict=True)
+                if np.isfinite(a) and np.isfinite(b)
+            ]
+            plotted.append(f'<path d="{"".join(cells)}" fill="{TOLERANCE_COLOUR}" stroke="none"/>')
+            entries.append(
+                ("Tolerance band", f'<rect x="0" y="1" width="20" height="8" fill="{TOLERANCE_COLOUR}"/>')
+            )
+        plotted.append(_path(_polyline_path(*_steps(x, to_y(target), slot / 2)), TARGET_COLOUR, 1.5, "6 3"))
+        entries.insert(1, ("Target", _line_swatch(TARGET_COLOUR, 1.5, "6 3")))
+    if np.isfinite(mean).any():
+        groups = text_column(frame, "spc_group")
+        trial = np.isin(text_column(frame, "spc_trial"), ["True", "1", "1.0"])
+        plotted.append(_path(_broken_line(x, to_y(mean), groups), MEAN_COLOUR, 1.0))
+        entries.append(("Mean", _line_swatch(MEAN_COLOUR, 1.0)))
+        for is_trial, dash, name in ((False, "5 2.5", "Process limits"), (True, "1.5 2", "Trial limits")):
+            drawn = False
+            for limit in (lower, upper):
+                chosen = np.where(trial == is_trial, limit, np.nan)
+                if np.isfinite(chosen).any():
+                    plotted.append(_path(_broken_line(x, to_y(chosen), groups), LIMIT_COLOUR, 1.3, dash))
+                    drawn = True
+            if drawn:
+                entries.append((name, _line_swatch(LIMIT_COLOUR, 1.3, dash)))
+    if whiskers.any():
+        wx, wl, wu = x[whiskers], to_y(ci_lower[whiskers]), to_y(ci_upper[whiskers])
+        cap = min(3.0, slot / 4)
+        d = "".join(
+            f"M{_n(a)} {_n(b)}V{_n(c)}M{_n(a - cap)} {_n(b)}h{_n(2 * cap)}M{_n(a - cap)} {_n(c)}h{_n(2 * cap)}"
+            for a, b, c in zip(wx, wl, wu, strict=True)
+        )
+        plotted.append(_path(d, CI_COLOUR, 0.9))
+        entries.append(("Confidence interval", _path("M10 0V10M7 0h6M7 10h6", CI_COLOUR, 0.9)))
+    value_y = to_y(values)
+    plotted.append(_path(_polyline_path(x, value_y), VALUE_COLOUR, 1.6, extra=' stroke-linejoin="round"'))
+    dots = np.isfinite(value_y)
+    radius = min(2.4, max(1.2, slot / 5))
+    plotted.append(
+        f'<path d="{_marker_path("circle", x[dots], value_y[dots], radius)}" fill="{VALUE_COLOUR}"/>'
+    )
+    signals = text_column(frame, "spc_signal")
+    seen: set[str] = set()
+    for signal, (name, colour, edge, shape) in SIGNAL_STYLES.items():
+        chosen = (signals == signal) & dots
+        if chosen.any():
+            plotted.append(
+                f'<path d="{_marker_path(shape, x[chosen], value_y[chosen], 3.6)}" fill="{colour}" '
+                f'stroke="{edge}" stroke-width="0.9"/>'
+            )
+            if name not in seen:
+                seen.add(name)
+                swatch = _marker_path(shape, np.array([10.0]), np.array([5.0]), 3.6)
+                entries.append(
+                    (name, f'<path d="{swatch}" fill="{colour}" stroke="{edge}" stroke-width="0.9"/>')
+                )
+    parts.append(f'<g clip-path="CLIP_URL">{"".join(plotted)}</g>')
+    axis_y = top + plot_height
+    parts.append(_path(f"M{_n(left)} {_n(top)}V{_n(axis_y)}H{_n(left + plot_width)}", GREY, 0.8))
+    shown_ticks = _thinned_ticks(labels, plot_width, FONT_PX)
+    parts.append(_path("".join(f"M{_n(x[i])} {_n(axis_y)}v3" for i in shown_ticks), GREY, 0.8))
+    parts += [_text(x[i], axis_y + 5 + FONT_PX / 2, labels[i], anchor="middle") for i in shown_ticks]
+    height = axis_y + 8 + FONT_PX * 1.3
+    if legend:
+        legend_svg, legend_height = _legend(entries, height + 2, chart_width)
+        parts.append(legend_svg)
+        height += legend_height + 4
+    clip = (left, top - 4, plot_width, plot_height + 8)
+    return Chart(_finish("".join(parts), chart_width, height, title, alt, clip), alt)
+
+
+# --- the area comparison -------------------------------------------------------------------------------
 
 
 def area_bar_chart(
@@ -540,6 +457,7 @@ def area_bar_chart(
     highlight_area: str | None = None,
     decimals: int = 1,
     width: Width = "full",
+    show_title: bool = True,
 ) -> Chart:
     """Areas' latest values as horizontal bars, highest first, with intervals and the comparator line.
 
@@ -550,12 +468,101 @@ def area_bar_chart(
         frame, comparator_value=comparator_value, comparator_name=comparator_name, unit_label=unit_label,
         decimals=decimals, highlight_area=highlight_area,
     )  # fmt: skip
-    svg = _render(
-        _area_figure, title, alt, frame=frame, title=title, comparator_value=comparator_value,
-        comparator_name=comparator_name, unit_label=unit_label, highlight_area=highlight_area,
-        decimals=decimals, width=width,
-    )  # fmt: skip
-    return Chart(svg=svg, alt=alt)
+    chart_width = WIDTH_PX[width]
+    title_lines = _wrap(title, int(chart_width / (CHARACTER_EM * TITLE_PX))) if show_title else []
+    values = numeric_column(frame, "value")
+    count = len(frame)
+    plot_height = BAR_PX * max(count, 2) + 4
+    if not np.isfinite(values).any():
+        return Chart(_no_data(chart_width, min(plot_height, 80.0), title_lines, title, alt), alt)
+    order = np.argsort(np.where(np.isfinite(values), -values, np.inf), kind="stable")
+    areas = text_column(frame, "area")[order]
+    values = values[order]
+    lower, upper = numeric_column(frame, "ci_lower")[order], numeric_column(frame, "ci_upper")[order]
+    benchmarks = text_column(frame, "benchmark")[order]
+    names = _shorten(list(areas), int(0.3 * chart_width / (CHARACTER_EM * FONT_PX)))
+    beside = unit_label if unit_label in ("%", "£") else ""
+    value_texts = [format_number(v, beside, decimals) if np.isfinite(v) else "" for v in values]
+    words = [
+        b.replace("_", " ") if np.isfinite(v) else "no data" for b, v in zip(benchmarks, values, strict=True)
+    ]
+    right_texts = [f"{v}  {w}".strip() for v, w in zip(value_texts, words, strict=True)]
+    axis_name = unit_label if unit_label and not beside else ""
+    top = _title_height(title_lines) + (FONT_PX * 1.4 if axis_name else 0) + 4
+    left = 6 + _widest_px(names, FONT_PX) * 1.08
+    right = 8 + _widest_px(right_texts, FONT_PX) * 1.1
+    shrink = min(1.0, MAX_MARGINS * chart_width / (left + right))
+    left, right = left * shrink, right * shrink
+    plot_width = chart_width - left - right
+    data = np.concatenate([values, lower, upper, [0.0]])
+    if comparator_value is not None and np.isfinite(comparator_value):
+        data = np.append(data, comparator_value)
+    data = data[np.isfinite(data)]
+    ticks = nice_ticks(min(0.0, float(data.min())), float(data.max()), 6 if width == "full" else 4)
+    x_low, x_high = float(ticks[0]), float(ticks[-1])
+
+    def to_x(v: np.ndarray) -> np.ndarray:
+        return left + (np.asarray(v, dtype="float64") - x_low) / (x_high - x_low) * plot_width
+
+    rows_y = top + 2 + BAR_PX * (np.arange(count) + 0.5)
+    parts = [_title_svg(title_lines)]
+    if axis_name:
+        parts.append(_text(left, top - FONT_PX * 0.9, axis_name, colour=GREY))
+    grid = "".join(f"M{_n(v)} {_n(top)}V{_n(top + plot_height)}" for v in to_x(ticks))
+    parts.append(_path(grid, GRID_COLOUR, 0.6))
+    zero = to_x(np.array([max(0.0, x_low)]))[0]
+    highlighted = areas == highlight_area
+    bars = []
+    for k in range(count):
+        if not np.isfinite(values[k]):
+            continue
+        end = to_x(np.array([values[k]]))[0]
+        colour = BENCHMARK_COLOURS.get(benchmarks[k], BENCHMARK_COLOURS["not_compared"])
+        stroke = 1.8 if highlighted[k] else 0.5
+        bars.append(
+            f'<rect x="{_n(min(zero, end))}" y="{_n(rows_y[k] - BAR_PX * 0.35)}" width="{_n(abs(end - zero))}" '
+            f'height="{_n(BAR_PX * 0.7)}" fill="{colour}" stroke="{INK}" stroke-width="{stroke}"/>'
+        )
+    parts.append(f'<g clip-path="CLIP_URL">{"".join(bars)}</g>')
+    whiskers = np.isfinite(lower) & np.isfinite(upper) & np.isfinite(values)
+    if whiskers.any():
+        lo, hi, wy = to_x(lower[whiskers]), to_x(upper[whiskers]), rows_y[whiskers]
+        d = "".join(
+            f"M{_n(a)} {_n(c)}H{_n(b)}M{_n(a)} {_n(c - 3)}v6M{_n(b)} {_n(c - 3)}v6"
+            for a, b, c in zip(lo, hi, wy, strict=True)
+        )
+        parts.append(_path(d, INK, 0.9))
+    entries: list[LegendEntry] = [
+        (
+            b.replace("_", " ").capitalize(),
+            f'<rect x="2" y="0.5" width="16" height="9" fill="{BENCHMARK_COLOURS[b]}" stroke="{INK}" stroke-width="0.5"/>',
+        )
+        for b in BENCHMARK_COLOURS
+        if b in set(benchmarks)
+    ]
+    if comparator_value is not None and np.isfinite(comparator_value):
+        cx = to_x(np.array([comparator_value]))[0]
+        parts.append(_path(f"M{_n(cx)} {_n(top - 2)}V{_n(top + plot_height + 2)}", "#000000", 1.4))
+        entries.append((f"{comparator_name} {format_number(comparator_value, unit_label, decimals)}",
+                        _path("M10 0V10", "#000000", 1.4)))  # fmt: skip
+    for k in range(count):
+        weight = "bold" if highlighted[k] else ""
+        parts.append(_text(left - 4, rows_y[k], names[k], anchor="end", weight=weight))
+        parts.append(_text(left + plot_width + 6, rows_y[k], right_texts[k], weight=weight))
+    axis_y = top + plot_height
+    parts.append(_path(f"M{_n(left)} {_n(top)}V{_n(axis_y)}H{_n(left + plot_width)}", GREY, 0.8))
+    tick_texts = _tick_texts(ticks, unit_label)
+    tick_x = to_x(ticks)
+    parts += [
+        _text(v, axis_y + 5 + FONT_PX / 2, t, anchor="middle")
+        for v, t in zip(tick_x, tick_texts, strict=True)
+    ]
+    height = axis_y + 8 + FONT_PX * 1.3
+    legend_svg, legend_height = _legend(entries, height + 2, chart_width)
+    parts.append(legend_svg)
+    height += legend_height + 4
+    clip = (left - 2, top, plot_width + 4, plot_height)
+    return Chart(_finish("".join(parts), chart_width, height, title, alt, clip), alt)
 
 
 SPARKLINE_STATUS_COLOURS = {"green": GREEN, "amber": "#ab5d00", "red": RED}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ KINDS = ("performance", "annual", "exception", "scorecard")
 HISTORY_PERIODS = 5
 CHART_PERIODS = 24
 SPARKLINE_PERIODS = 12
+#: With more areas than this, the area comparison shows the highest and lowest AREAS_SHOWN_EACH_END and
+#: the report's own area, and sums up the rest in a sentence: a 274-row table per indicator helps no one.
+AREAS_IN_FULL = 24
+AREAS_SHOWN_EACH_END = 8
 #: The columns of `Results.table` the views read; selecting them first keeps row access cheap.
 SERIES_COLUMNS = [
     "indicator",
@@ -67,6 +72,15 @@ DEFAULT_TITLES = {
     "annual": "Annual performance report",
     "exception": "Exception report",
     "scorecard": "Performance scorecard",
+}
+PURPOSES = {
+    "performance": "How {area} performed against the {framework} in {period}: what is on target, what is "
+    "not, and the actions in hand.",
+    "annual": "The annual performance report of {area} for {period}: each key indicator against the "
+    "preceding years, progress on the outcomes, and the actions delivered in the year.",
+    "exception": "The indicators of {area} that need the board's attention in {period}, each with its "
+    "owner and next action, and the actions that are overdue.",
+    "scorecard": "Every indicator of {area} in {period} on one page.",
 }
 ACTION_STATE_WORDS = {
     "done": "Done", "on_track": "On track", "due_soon": "Due soon", "overdue": "Overdue", "cancelled": "Cancelled",
@@ -174,9 +188,19 @@ class IndicatorView:
     chart: Chart | None = _doc("Line chart (inline SVG, `.svg`, `.alt`); None for yes/no and judgements.")
     sparkline: Chart = _doc("Sparkline of recent values for the scorecard (`.svg`, `.alt`).")
     history: list[PeriodRow] = _doc("The last five periods, oldest first.")
-    areas: list[AreaValue] = _doc("Latest value in every area (empty with one area).")
+    areas: list[AreaValue] = _doc(
+        "Latest value by area, highest first (empty with one area); with many areas only the highest and "
+        "lowest few and the report's area."
+    )
+    areas_omitted: str = _doc("The areas left out of `areas`, summed up in a sentence, or ''.")
+    area_chart: Chart | None = _doc(
+        "Area comparison bar chart of `areas` (performance report, numeric indicators, 3+ areas), or None."
+    )
     commentary: Markup | None = _doc("Sanitised commentary HTML, or None.")
     actions: list[ActionView] = _doc("Actions linked to the indicator or to its outcome.")
+    own_actions: list[ActionView] = _doc(
+        "Actions that name this indicator (the outcome's other actions are shown once, with the outcome)."
+    )
 
 
 @dataclass(frozen=True)
@@ -223,6 +247,9 @@ class ExceptionView:
         "Why it is an exception: `Off target`, `Worsening`, `Special cause of concern` ..."
     )
     missing_commentary: bool = _doc("Red and no commentary for the period.")
+    next_action: ActionView | None = _doc(
+        "The first open action for the indicator (its own before its outcome's), or None."
+    )
 
 
 @dataclass(frozen=True)
@@ -292,6 +319,8 @@ class ReportContext:
     kind: str = _doc("`performance`, `annual`, `exception` or `scorecard`.")
     title: str = _doc("Report title.")
     organisation: str = _doc("Organisation, or ''.")
+    audience: str = _doc("Who receives the report (the cycle's `audience`), or ''.")
+    purpose: str = _doc("One sentence on what the report is for, for the cover.")
     framework_id: str = _doc("Framework id.")
     framework_title: str = _doc("Framework title.")
     framework_version: str = _doc("Framework version, or ''.")
@@ -359,6 +388,7 @@ def _number(value: Any) -> float:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def _image(svg: Markup) -> Markup:
     """A decorative icon as an `<img>` with a `data:` URI: still inside the one HTML file, and WeasyPrint
     parses each distinct icon once instead of once per use (a quarter of a report's layout time)."""
@@ -372,11 +402,13 @@ def _image(svg: Markup) -> Markup:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def status_badge(status: str) -> Badge:
     status = status if status in icons.STATUS_LABELS else "no_data"
     return Badge(status, icons.STATUS_LABELS[status], _image(icons.status_icon(status, decorative=True)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _direction_badge(direction: str, polarity: str) -> Badge:
     direction = direction if direction in icons.DIRECTION_LABELS else "not_comparable"
     return Badge(
@@ -386,11 +418,13 @@ def _direction_badge(direction: str, polarity: str) -> Badge:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _trend_badge(trend: str, polarity: str) -> Badge:
     trend = trend if trend in icons.TREND_LABELS else "cannot_be_calculated"
     return Badge(trend, icons.TREND_LABELS[trend], _image(icons.trend_icon(trend, polarity, decorative=True)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _benchmark_badge(benchmark: str, comparator: str) -> Badge:
     benchmark = benchmark if benchmark in icons.BENCHMARK_LABELS else "not_compared"
     if benchmark == "not_compared" and not comparator:
@@ -405,6 +439,7 @@ def _benchmark_badge(benchmark: str, comparator: str) -> Badge:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _variation_badge(variation: str) -> Badge:
     if variation not in icons.VARIATION_LABELS:
         return Badge("", "", Markup(""))
@@ -413,6 +448,7 @@ def _variation_badge(variation: str) -> Badge:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _assurance_badge(assurance: str) -> Badge:
     if assurance not in icons.ASSURANCE_LABELS:
         return Badge("", "", Markup(""))
@@ -452,6 +488,12 @@ def _format(ind: Indicator, value: Any, text: Any = None) -> str:
     return format_value(_number(value), ind.unit, ind.decimals)
 
 
+def _flag(value: Any) -> str:
+    """A data-quality flag in words; `rolled_up` says where a value came from, not its quality."""
+    text = _text(value)
+    return "" if text == "rolled_up" else text.replace("_", " ")
+
+
 def _ci(ind: Indicator, lower: Any, upper: Any) -> str:
     low, high = _number(lower), _number(upper)
     if not ind.is_numeric or np.isnan(low) or np.isnan(high):
@@ -466,6 +508,24 @@ def _period_of(text: str | None, framework: Framework) -> Period | None:
         return parse_period(text, framework.year_start_month)
     except PeriodError:
         return None
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with numpy columns: float64 numbers, and text as Python strings with '' for missing.
+
+    Done once over all rows, so that the many small per-indicator slices the charts and tables read
+    need no Arrow-to-Python conversion each (that conversion was most of the build time)."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind in "fiu":
+            columns[name] = column.to_numpy(dtype="float64", na_value=np.nan)
+        elif column.dtype.kind == "b":
+            columns[name] = column.to_numpy()
+        else:
+            text = column.astype(object).where(column.notna(), "").astype(str).to_numpy(dtype=object)
+            columns[name] = pd.Series(text, dtype=object)  # object, not pandas' Arrow-backed strings
+    return pd.DataFrame(columns)
 
 
 def _anchor(prefix: str, id_: str) -> str:
@@ -489,14 +549,33 @@ class _Builder:
         self.area = self._focus_area()
         self.report_period = _period_of(results.period, self.framework)
         self.area_names = {a.id: a.name for a in self.framework.areas}
+        self.area_levels = {a.id: a.level for a in self.framework.areas}
+        self.area_parents = {a.id: a.parent for a in self.framework.areas}
         latest = results.latest[[c for c in LATEST_COLUMNS if c in results.latest.columns]]
-        self.latest_by_indicator = {
-            str(k): group.to_dict("records") for k, group in latest.groupby("indicator", sort=False)
-        }
+        # Every area's latest row, grouped by indicator by position (cheaper than a groupby of frames).
+        codes = latest["indicator"].astype(str).to_numpy()
+        order = np.argsort(codes, kind="stable")
+        self.latest_sorted = _plain(latest.iloc[order])
+        self.latest_columns = {c: self.latest_sorted[c].to_numpy() for c in self.latest_sorted.columns}
+        codes = codes[order]
+        starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
+        stops = np.append(starts[1:], len(codes))
+        self.latest_bounds = {codes[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
         self.latest = {
             str(row["indicator"]): row for row in latest[latest["area"] == self.area.id].to_dict("records")
         }
-        self.series = self._series()
+        self._series()
+        self.rollups = {
+            key: {
+                str(row[key]): row
+                for row in frame[frame["area"] == self.area.id].to_dict("records")
+            }
+            if len(frame) else {}
+            for key, frame in (
+                ("outcome", results.outcomes), ("theme", results.themes),
+                ("national_outcome", results.national_outcomes),
+            )
+        }  # fmt: skip
         self.actions = [self._action(row) for row in results.actions.to_dict("records")]
 
     def _focus_area(self) -> AreaView:
@@ -517,8 +596,10 @@ class _Builder:
         first = str(self.results.latest["area"].iloc[0]) if len(self.results.latest) else ""
         return AreaView(first, first, "")
 
-    def _series(self) -> dict[str, pd.DataFrame]:
-        """The focus area's native series up to the report period, per indicator, last CHART_PERIODS."""
+    def _series(self) -> None:
+        """The focus area's native series up to the report period, sorted, last CHART_PERIODS per
+        indicator: one frame, each indicator's rows found by position, and the columns as plain lists
+        so that the recent-periods tables need no per-row pandas access (a quarter of the build time)."""
         table = self.results.table
         rows = table[table["area"] == self.area.id]
         if "native" in rows:
@@ -528,8 +609,29 @@ class _Builder:
             end = self.report_period.start + self.report_period.months
             rows = rows[rows["period_start"] + rows["period_months"] <= end]
         rows = rows.sort_values(["indicator", "period_start"], kind="stable")
-        rows = rows.groupby("indicator", sort=False).tail(CHART_PERIODS)
-        return {str(k): v.reset_index(drop=True) for k, v in rows.groupby("indicator", sort=False)}
+        rows = rows.groupby("indicator", sort=False, observed=True).tail(CHART_PERIODS).reset_index(drop=True)
+        codes = rows["indicator"].astype(str).to_numpy()
+        starts = (
+            np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+            if len(codes)
+            else np.array([], int)
+        )
+        stops = np.append(starts[1:], len(codes))
+        rows = _plain(rows)
+        self.series_rows = rows
+        self.series_bounds = {codes[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+        self.series_columns = {c: rows[c].tolist() for c in rows.columns}
+
+    def _series_frame(self, indicator_id: str) -> pd.DataFrame:
+        bounds = self.series_bounds.get(indicator_id)
+        if bounds is None:
+            return pd.DataFrame(columns=["period", "value"])
+        return self.series_rows.iloc[bounds[0] : bounds[1]]
+
+    def _series_records(self, indicator_id: str, last: int) -> list[dict]:
+        start, stop = self.series_bounds.get(indicator_id, (0, 0))
+        columns = self.series_columns
+        return [{c: values[k] for c, values in columns.items()} for k in range(max(start, stop - last), stop)]
 
     def _action(self, row: dict) -> ActionView:
         outcome_id = _text(row.get("outcome"))
@@ -551,10 +653,10 @@ class _Builder:
         return self.commentary.get(id_, self.area.id, period or self.results.period)
 
     def indicator(self, ind: Indicator, outcome_id: str, theme_id: str) -> IndicatorView:
-        from perfwatch.render.charts import indicator_chart, sparkline
+        from perfwatch.render.charts import area_bar_chart, indicator_chart, sparkline
 
         row = self.latest.get(ind.id, {})
-        series = self.series.get(ind.id, pd.DataFrame(columns=["period", "value"]))
+        series = self._series_frame(ind.id)
         status = _text(row.get("status")) or "no_data"
         comparator_id = _text(row.get("comparator"))
         comparator = self.area_names.get(comparator_id, comparator_id)
@@ -564,15 +666,27 @@ class _Builder:
         if ind.is_numeric and self.options.charts and self.kind == "performance":
             chart = indicator_chart(
                 series, title=f"{ind.id} {ind.title}, {self.area.name}", unit_label=unit_label,
-                polarity=ind.polarity, decimals=places, width="half",
+                polarity=ind.polarity, decimals=places, width="half", show_title=False,
             )  # fmt: skip
-        recent = series.tail(SPARKLINE_PERIODS)
+        start, stop = self.series_bounds.get(ind.id, (0, 0))
+        recent = self.series_columns.get("value", [])[max(start, stop - SPARKLINE_PERIODS) : stop]
         spark = sparkline(
-            recent["value"].to_numpy(dtype="float64") if ind.is_numeric else np.array([]),
+            np.asarray(recent, dtype="float64") if ind.is_numeric else np.array([]),
             status=status, unit_label=unit_label if unit_label in ("%", "£") else "", decimals=places,
         )  # fmt: skip
-        linked = [a for a in self.actions if ind.id in a.indicator_ids or a.outcome_id == outcome_id]
+        own = [a for a in self.actions if ind.id in a.indicator_ids]
+        linked = own + [
+            a for a in self.actions if a.outcome_id == outcome_id and ind.id not in a.indicator_ids
+        ]
         period = _text(row.get("period"))
+        areas, omitted, area_rows, against = self._areas(ind)
+        area_chart = None
+        if area_rows is not None and ind.is_numeric and self.options.charts and self.kind == "performance":
+            area_chart = area_bar_chart(
+                area_rows, title=f"{ind.id} {ind.title}: latest value by area", unit_label=unit_label,
+                comparator_value=against[1], comparator_name=against[0], highlight_area=self.area.name,
+                decimals=places, width="full", show_title=False,
+            )  # fmt: skip
         return IndicatorView(
             id=ind.id, anchor=_anchor("ind", ind.id), title=ind.title, description=_text(ind.description),
             unit=ind.unit, polarity=ind.polarity, polarity_word=POLARITY_WORDS[ind.polarity],
@@ -582,7 +696,7 @@ class _Builder:
             period=pretty_period(period) if period else "",
             value=_format(ind, row.get("value"), row.get("value_text")),
             target=_format(ind, row.get("target"), row.get("target_text")),
-            ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")), flag=_text(row.get("flag")),
+            ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")), flag=_flag(row.get("flag")),
             note=_text(row.get("note")), status=status_badge(status), reason=_text(row.get("reason")),
             direction=_direction_badge(_text(row.get("direction")), ind.polarity),
             direction_yoy=_direction_badge(_text(row.get("direction_yoy")), ind.polarity),
@@ -594,13 +708,14 @@ class _Builder:
             variation=_variation_badge(_text(row.get("variation"))),
             assurance=_assurance_badge(_text(row.get("assurance"))),
             spc_signal=_text(row.get("spc_signal")), chart=chart, sparkline=spark,
-            history=self._history(ind, series), areas=self._areas(ind),
+            history=self._history(ind), areas=areas, areas_omitted=omitted, area_chart=area_chart,
             commentary=self._comment(ind.id, _text(row.get("period")) or None), actions=linked,
+            own_actions=own,
         )  # fmt: skip
 
-    def _history(self, ind: Indicator, series: pd.DataFrame) -> list[PeriodRow]:
+    def _history(self, ind: Indicator) -> list[PeriodRow]:
         rows = []
-        for row in series.tail(HISTORY_PERIODS).to_dict("records"):
+        for row in self._series_records(ind.id, HISTORY_PERIODS):
             rows.append(
                 PeriodRow(
                     period=pretty_period(_text(row.get("period")), short=True),
@@ -608,19 +723,60 @@ class _Builder:
                     target=_format(ind, row.get("target"), row.get("target_text")),
                     status=status_badge(_text(row.get("status")) or "no_data"),
                     ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")),
-                    flag=_text(row.get("flag")),
+                    flag=_flag(row.get("flag")),
                 )  # fmt: skip
             )
         return rows
 
-    def _areas(self, ind: Indicator) -> list[AreaValue]:
-        rows = self.latest_by_indicator.get(ind.id, [])
-        if len(rows) < 2:
-            return []
+    def _areas(
+        self, ind: Indicator
+    ) -> tuple[list[AreaValue], str, pd.DataFrame | None, tuple[str, float | None]]:
+        """The area comparison: views highest first (trimmed when there are many areas), a sentence on
+        the areas left out, the chart's rows (None with fewer than 3 areas with data), and the comparator
+        most areas are benchmarked against, with its value, for the chart's reference line."""
+        start, stop = self.latest_bounds.get(ind.id, (0, 0))
+        if stop - start < 2:
+            return [], "", None, ("", None)
+        cols = {c: values[start:stop] for c, values in self.latest_columns.items()}
+        empty = np.full(stop - start, "", dtype=object)
+        area_ids = cols["area"].astype(str)
+        comparators = cols.get("comparator", empty)
+        benchmarks = cols.get("benchmark", empty)
+        comparator_id, comparator_value = "", None
+        named = comparators[comparators != ""]
+        if len(named):
+            found, counts = np.unique(named.astype(str), return_counts=True)
+            comparator_id = str(found[np.argmax(counts)])
+            if "comparator_value" in cols:
+                values_of = cols["comparator_value"][comparators == comparator_id].astype("float64")
+                values_of = values_of[np.isfinite(values_of)]
+                comparator_value = float(values_of[0]) if len(values_of) else None
+        comparator = self.area_names.get(comparator_id, comparator_id)
+        values = cols["value"].astype("float64") if ind.is_numeric else None
+        order = (
+            np.argsort(np.where(np.isfinite(values), -values, np.inf), kind="stable")
+            if values is not None
+            else np.arange(stop - start)
+        )
+        keep = np.ones(len(order), dtype=bool)
+        omitted = ""
+        if len(order) > AREAS_IN_FULL:
+            keep[:] = False
+            has_value = np.isfinite(values[order]) if values is not None else np.ones(len(order), bool)
+            with_data = np.flatnonzero(has_value)
+            keep[with_data[:AREAS_SHOWN_EACH_END]] = True
+            keep[with_data[-AREAS_SHOWN_EACH_END:]] = True
+            keep |= area_ids[order] == self.area.id
+            if not keep.all():
+                omitted = self._omitted_sentence(
+                    benchmarks[order][~keep], int((~has_value[~keep]).sum()), comparator
+                )
+        rows = order[keep]
         views = []
-        for row in rows:
-            area_id = _text(row.get("area"))
-            comparator_id = _text(row.get("comparator"))
+        for k in rows:
+            area_id = str(area_ids[k])
+            row = {c: values_[k] for c, values_ in cols.items()}
+            comparator_of = str(comparators[k])
             views.append(
                 AreaValue(
                     area_id=area_id,
@@ -629,18 +785,72 @@ class _Builder:
                     value=_format(ind, row.get("value"), row.get("value_text")),
                     status=status_badge(_text(row.get("status")) or "no_data"),
                     benchmark=_benchmark_badge(
-                        _text(row.get("benchmark")), self.area_names.get(comparator_id, comparator_id)
+                        _text(row.get("benchmark")), self.area_names.get(comparator_of, comparator_of)
                     ),
                     is_focus=area_id == self.area.id,
                 )  # fmt: skip
             )
-        return views
+        chart_rows = None
+        if values is not None:
+            shown, comparator, comparator_value = self._compared_areas(area_ids, values, cols, rows)
+            if shown is not None and not np.isin(benchmarks[shown], ["", "not_compared"], invert=True).any():
+                comparator, comparator_value = "", None
+            if shown is not None:
+                names = np.array([self.area_names.get(str(a), str(a)) for a in area_ids[shown]], dtype=object)
+                nan = np.full(len(shown), np.nan)
+                chart_rows = pd.DataFrame(
+                    {
+                        "area": pd.Series(names, dtype=object),
+                        "value": values[shown],
+                        "ci_lower": cols["ci_lower"][shown].astype("float64") if "ci_lower" in cols else nan,
+                        "ci_upper": cols["ci_upper"][shown].astype("float64") if "ci_upper" in cols else nan,
+                        "benchmark": pd.Series(benchmarks[shown], dtype=object),
+                    }
+                )
+        return views, omitted, chart_rows, (comparator, comparator_value)
+
+    def _compared_areas(
+        self, area_ids: np.ndarray, values: np.ndarray, cols: dict[str, np.ndarray], rows: np.ndarray
+    ) -> tuple[np.ndarray | None, str, float | None]:
+        """Which of `rows` the area chart compares, and against what: like with like, never a total among
+        its parts. The report's area among its peers (same level) against its own comparator when there
+        are 3 peers with data, else the areas within it (its children) against the report's area itself."""
+        focus = self.area.id
+        at = np.flatnonzero(area_ids == focus)
+        levels = np.array([self.area_levels.get(str(a), "") for a in area_ids[rows]], dtype=object)
+        peers = rows[levels == self.area_levels.get(focus, "")]
+        if at.size and np.isfinite(values[peers]).sum() >= 3:
+            comparator_id = str(cols["comparator"][at[0]]) if "comparator" in cols else ""
+            value = float(cols["comparator_value"][at[0]]) if "comparator_value" in cols else np.nan
+            name = self.area_names.get(comparator_id, comparator_id)
+            return peers, name, value if np.isfinite(value) else None
+        parents = np.array([self.area_parents.get(str(a)) for a in area_ids[rows]], dtype=object)
+        children = rows[parents == focus]
+        if np.isfinite(values[children]).sum() >= 3:
+            value = float(values[at[0]]) if at.size else np.nan
+            return children, self.area.name, value if np.isfinite(value) else None
+        return None, "", None
+
+    def _omitted_sentence(self, benchmarks: np.ndarray, missing: int, comparator: str) -> str:
+        """`258 other areas are not shown; of these, 174 better, 9 similar, 75 worse against England.`"""
+        count = len(benchmarks)
+        sentence = f"{count} other {_plural(count, 'area is', 'areas are')} not shown"
+        parts = [
+            f"{int((benchmarks == b).sum())} {b.replace('_', ' ')}"
+            for b in icons.BENCHMARK_LABELS
+            if (benchmarks == b).any()
+        ]
+        if parts:
+            against = f" against {comparator}" if comparator else ""
+            sentence += f"; of these, {', '.join(parts)}{against}"
+        if missing:
+            sentence += f"; {missing} {_plural(missing, 'has', 'have')} no data"
+        return sentence + "."
 
     def _rollup(self, frame: pd.DataFrame, key: str, id_: str) -> tuple[Badge, dict[str, int], bool]:
-        rows = frame[(frame[key] == id_) & (frame["area"] == self.area.id)] if len(frame) else frame
-        if rows.empty:
+        row = self.rollups[key].get(id_)
+        if row is None:
             return status_badge("no_data"), {}, False
-        row = rows.iloc[0]
         counts = {s: int(row[s]) for s in icons.STATUS_LABELS if s in row}
         return status_badge(_text(row["status"])), counts, bool(row.get("needs_action", False))
 
@@ -822,7 +1032,8 @@ def _exceptions(indicators: list[IndicatorView]) -> list[ExceptionView]:
         if missing:
             reasons.append("No commentary")
         if reasons:
-            views.append(ExceptionView(ind, reasons, missing))
+            open_actions = [a for a in ind.actions if a.state not in ("done", "cancelled")]
+            views.append(ExceptionView(ind, reasons, missing, open_actions[0] if open_actions else None))
     return views
 
 
@@ -887,13 +1098,19 @@ def build_context(
     period = builder.report_period
     year = builder.year()
     parts: dict[str, Any] = {"national_outcomes": national, "sections": sections, "warnings": warnings}
+    organisation = options.organisation or _text(framework.organisation)
+    period_label = year.label if kind == "annual" and year else pretty_period(_text(results.period))
     return ReportContext(
         kind=kind,
         title=options.title or (cycle.title if cycle else DEFAULT_TITLES[kind]),
-        organisation=options.organisation or _text(framework.organisation),
+        organisation=organisation, audience=_text(cycle.audience) if cycle else "",
+        purpose=PURPOSES[kind].format(
+            area=builder.area.name or organisation or framework.title, framework=framework.title,
+            period=period_label,
+        ),
         framework_id=framework.id, framework_title=framework.title, framework_version=_text(framework.version),
         period=_text(results.period),
-        period_label=year.label if kind == "annual" and year else pretty_period(_text(results.period)),
+        period_label=period_label,
         year_label=year.label if year else "", data_cutoff=long_date(period.end_date) if period else "",
         as_of=long_date(results.as_of), generated_at=options.generated_at,
         inputs_hash=(results.inputs_hash or "")[:12], area=builder.area,
