@@ -302,7 +302,10 @@ def _read_csv_pyarrow(body: bytes, delimiter: str, skip: int, text_columns: set[
         )
     except pa.ArrowInvalid:
         return None
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    pa.default_memory_pool().release_unused()  # hand the parse buffers back for the evaluation to use
+    return frame
 
 
 def _header_text(cell: Any, index: int) -> str:
@@ -1393,8 +1396,18 @@ def _final_frame(stage: pd.DataFrame) -> pd.DataFrame:
     key = _sort_key(sort_keys)
     if key is None or (len(key) > 1 and (np.diff(key) < 0).any()):
         order = np.lexsort(sort_keys[::-1]) if key is None else np.argsort(key, kind="stable")
-        columns = {name: values.take(order) for name, values in columns.items()}
+        columns = {name: _permuted(values, order) for name, values in columns.items()}
     return pd.DataFrame(columns, copy=False)  # one block per column: no copy to consolidate them
+
+
+def _permuted(values: Any, order: np.ndarray) -> Any:
+    """The values in the given order; a column that is the same on every row (often ci_lower, band,
+    note ...) is returned as it is."""
+    if isinstance(values, pd.Categorical):
+        same = len(values) == 0 or values.codes.min() == values.codes.max()
+    else:
+        same = values.dtype.kind == "f" and bool(np.isnan(values).all())
+    return values if same else values.take(order)
 
 
 def _sort_key(parts: list[np.ndarray]) -> np.ndarray | None:

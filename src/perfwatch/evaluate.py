@@ -513,36 +513,26 @@ def _scale_status(ind: Indicator) -> dict[str, str]:
     return mapping
 
 
-def _codes_and_text(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
-    return codes.astype("int64"), np.asarray(uniques, dtype=object)
-
-
-def _formatted(values: np.ndarray, format_all) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into a small table of formatted texts: each distinct value is formatted once."""
+def _formatted(values: np.ndarray, format_all) -> np.ndarray:
+    """Formatted texts for a column of numbers: each distinct value is formatted once, then taken."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes.astype("int64"), format_all(np.asarray(uniques, dtype="float64"))
+    return np.asarray(format_all(np.asarray(uniques, dtype="float64")), dtype=object)[codes]
 
 
 def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
     """One plain-English sentence per row saying why it has its status.
 
-    The sentence is a function of a few small pieces (status, formatted value, gap, target, tolerance ...);
-    each distinct combination is written once and shared by every row that has it, so a million rows cost
-    about as much as their distinct combinations.
+    Numbers are formatted once per distinct value and indicator; the sentences are then put together with
+    whole-column string operations, never a Python call per row.
     """
-    reason = np.full(len(table), "", dtype=object)
+    n = len(table)
     codes = _indicator_codes(table, settings)
     bounds = np.searchsorted(codes, np.arange(len(settings) + 1))  # the table is sorted by indicator
-    status = table["status"].to_numpy(dtype=object)
-    missing = table["missing"].to_numpy(dtype=object)
     value = table["compared_value"].to_numpy(dtype="float64")
     target = table["target"].to_numpy(dtype="float64")
     gap = table["gap"].to_numpy(dtype="float64")
     tolerance = table["tolerance"].to_numpy(dtype="float64")
-    ytd = table["ytd"].to_numpy(dtype=bool)
-    periods = table["period"].astype(str).to_numpy(dtype=object)
-    answers = table["value_text"].astype(object).to_numpy()
+    texts = {name: np.full(n, "", dtype=object) for name in ("value", "target", "gap", "tolerance")}
     for position, ind in enumerate(settings.index):
         start, end = bounds[position], bounds[position + 1]
         if start == end:
@@ -550,53 +540,83 @@ def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) 
         indicator = framework.indicators[ind]
         rows = slice(start, end)
         unit, places = indicator.unit, indicator.decimals
-        pieces = [
-            _codes_and_text(status[rows]),
-            _formatted(value[rows], partial(format_values, unit=unit, decimals=places)),
-            _formatted(target[rows], partial(format_values, unit=unit, decimals=places)),
-            _formatted(np.abs(gap[rows]), partial(format_amounts, unit=unit, decimals=places)),
-            _formatted(tolerance[rows], partial(format_amounts, unit=unit, decimals=places)),
-            _codes_and_text(np.where(value[rows] - target[rows] >= 0, "above", "below")),
-            _codes_and_text(np.where(ytd[rows], periods[rows], "")),
-            _codes_and_text(missing[rows]),
-            _codes_and_text(np.where(pd.isna(answers[rows]), "", answers[rows]).astype(object)),
-            _formatted(np.where(np.abs(gap[rows]) < 1e-9, 0.0, 1.0), lambda u: u),
-            _formatted(np.where(np.isnan(tolerance[rows]) | (tolerance[rows] <= 0), 0.0, 1.0), lambda u: u),
-        ]
-        combos, inverse = np.unique(np.stack([c for c, _ in pieces], axis=1), axis=0, return_inverse=True)
-        texts = [
-            _sentence(indicator, *(table_[code] for (_, table_), code in zip(pieces, combo, strict=True)))
-            for combo in combos
-        ]
-        reason[rows] = np.asarray(texts, dtype=object)[inverse.ravel()]
-    table["reason"] = pd.Categorical(reason)
+        texts["value"][rows] = _formatted(value[rows], partial(format_values, unit=unit, decimals=places))
+        texts["target"][rows] = _formatted(target[rows], partial(format_values, unit=unit, decimals=places))
+        texts["gap"][rows] = _formatted(
+            np.abs(gap[rows]), partial(format_amounts, unit=unit, decimals=places)
+        )
+        texts["tolerance"][rows] = _formatted(
+            tolerance[rows], partial(format_amounts, unit=unit, decimals=places)
+        )
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
+    def text(values) -> pa.Array:
+        return pa.array(values, type=pa.string(), from_pandas=True)
 
-def _sentence(
-    indicator: Indicator, status: str, value: str, target: str, gap: str, tolerance: str, side: str,
-    ytd_period: str, missing: str, answer: str, off_target: float, has_tolerance: float,
-) -> str:  # fmt: skip
-    """The reason for one combination of status and formatted numbers."""
-    if status == "no_data":
-        return f"No data: {_MISSING_WORDS.get(missing, 'there is no value')}."
-    if status == "no_target":
-        return "No target is set for this period."
-    if status == "not_assessed":
-        if indicator.under_development:
-            return "Under development: not yet rated."
-        return "Context indicator: shown for information, not rated."
-    if not indicator.is_numeric:
-        verb = {"green": "meets", "red": "does not meet", "amber": "partly meets"}.get(status, "")
-        return f"Answer '{answer}' {verb} the target." if verb else ""
-    lead = "Year to date, " if ytd_period else ""
-    target_words = f"the {target} target" + (f" due by the end of {ytd_period}" if ytd_period else "")
-    tolerance_words = f"the {tolerance} tolerance" if has_tolerance else "no tolerance"
-    if status == "green":
-        if not off_target:
-            return f"{lead}{value} meets {target_words}."
-        return f"{lead}{value} is {gap} {side} {target_words}, better than target."
-    where = "within" if status == "amber" else "outside"
-    return f"{lead}{value} is {gap} {side} {target_words}, {where} {tolerance_words}."
+    def join(*parts) -> pa.Array:
+        return pc.binary_join_element_wise(
+            *[p if isinstance(p, pa.Array) else pa.scalar(p) for p in parts], ""
+        )
+
+    def choose(mask: np.ndarray, yes, no) -> pa.Array:
+        return pc.if_else(pa.array(mask), yes, no)
+
+    status = table["status"].to_numpy(dtype=object)
+    ytd = table["ytd"].to_numpy(dtype=bool)
+    value_text, target_text = text(texts["value"]), text(texts["target"])
+    gap_text, tolerance_text = text(texts["gap"]), text(texts["tolerance"])
+    lead = choose(ytd, "Year to date, ", "")
+    due = choose(ytd, join(" due by the end of ", text(table["period"].astype(object).to_numpy())), "")
+    target_words = join("the ", target_text, " target", due)
+    side = choose(value - target >= 0, " above ", " below ")
+    has_tolerance = ~np.isnan(tolerance) & (tolerance > 0)
+    tolerance_words = choose(has_tolerance, join("the ", tolerance_text, " tolerance"), "no tolerance")
+    missed = join(lead, value_text, " is ", gap_text, side, target_words)
+    within = choose(status == "amber", ", within ", ", outside ")
+    numeric = choose(
+        status == "green",
+        choose(np.abs(gap) < 1e-9, join(lead, value_text, " meets ", target_words, "."),
+               join(missed, ", better than target.")),
+        choose(np.isin(status, ["amber", "red"]), join(missed, within, tolerance_words, "."), ""),
+    )  # fmt: skip
+    answers = table["value_text"].astype(object).to_numpy()
+    verbs = np.select(
+        [status == "green", status == "red", status == "amber"],
+        ["meets", "does not meet", "partly meets"],
+        "",
+    )
+    answered = choose(
+        verbs != "", join("Answer '", text(np.where(pd.isna(answers), "", answers)), "' ", text(verbs), " the target."), ""
+    )  # fmt: skip
+    is_numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
+    developing = _ind(table, settings, "under_development").to_numpy(dtype=bool)
+    missing = (
+        pd.Series(table["missing"].astype(object).to_numpy()).map(_MISSING_WORDS).fillna("there is no value")
+    )
+    reason = choose(
+        status == "no_data",
+        join("No data: ", text(missing.to_numpy(dtype=object)), "."),
+        choose(
+            status == "no_target",
+            "No target is set for this period.",
+            choose(
+                status == "not_assessed",
+                choose(developing, "Under development: not yet rated.",
+                       "Context indicator: shown for information, not rated."),
+                choose(is_numeric, numeric, answered),
+            ),
+        ),
+    )  # fmt: skip
+    encoded = (
+        pc.dictionary_encode(reason).combine_chunks()
+        if isinstance(reason, pa.ChunkedArray)
+        else pc.dictionary_encode(reason)
+    )
+    table["reason"] = pd.Categorical.from_codes(
+        encoded.indices.to_numpy(zero_copy_only=False),
+        categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object),
+    )
 
 
 # --- stage 4: direction, trend, benchmark, SPC ------------------------------------------------------

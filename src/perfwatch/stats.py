@@ -581,6 +581,8 @@ def _trend_statistics(
         slopes_a = (s0 * sty - s1 * sy) / spread
         chi2_a = slopes_a[:, 0] ** 2 * spread[:, 0] / s0[:, 0]
 
+        if not use_b.any():  # test B only where asked: it costs as much again
+            return slopes_a, chi2_a, np.isfinite(weight).all(axis=1)
         logit = np.log(count_m / (denom_m - count_m))
         m, st, stt = _all_and_leave_one_out(np.ones((1, _TREND_POINTS)), t[None, :], t[None, :] ** 2)
         ly, lty = _all_and_leave_one_out(logit, logit * t)

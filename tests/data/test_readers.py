@@ -127,7 +127,7 @@ def test_engines_agree_on_answers_markers_and_two_sources(framework, tmp_path, m
         "indicator,area,period,value,flag\n"
         "YN-1,falkirk,2023/24,Y,provisional\nYN-1,stirling,2023/24,maybe,\n"
         "JD-1,falkirk,2023/24,Partly met,\nJD-1,stirling,2023/24,good,\n"
-        "DD-1,falkirk,2023-04,#DIV/0!,\nDD-1,falkirk,2023-05,*,\nDD-1,falkirk,2023-06,\"1,234\",\n"
+        'DD-1,falkirk,2023-04,#DIV/0!,\nDD-1,falkirk,2023-05,*,\nDD-1,falkirk,2023-06,"1,234",\n'
     )
     counts = tmp_path / "counts.csv"
     counts.write_text(

@@ -305,3 +305,39 @@ def test_legend_can_be_left_to_the_page():
     chart = indicator_chart(spc_series(), title="t", unit_label="%", legend=False)
     assert "#de1b1b" in str(chart.svg)
     assert "Special cause: improvement" not in str(chart.svg)
+
+
+def test_nice_ticks_are_round_and_cover_the_range():
+    from perfwatch.render.charts import nice_ticks
+
+    assert list(nice_ticks(76.3, 93.1)) == [75.0, 80.0, 85.0, 90.0, 95.0]
+    assert list(nice_ticks(0.0, 1.0)) == [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+    ticks = nice_ticks(5.0, 5.0)
+    assert ticks[0] < 5.0 < ticks[-1]
+    assert len(nice_ticks(0, 2_147_550)) <= 7
+
+
+def test_special_causes_have_distinct_shapes():
+    """Improvement, concern and neutral points differ in shape, not only colour (never colour alone)."""
+    frame = spc_series()
+    frame.loc[2, "spc_signal"] = "special_cause_concern"
+    frame.loc[3, "spc_signal"] = "special_cause_neutral_high"
+    text = str(indicator_chart(frame, title="t", unit_label="%").svg)
+    for label in ("Special cause: improvement", "Special cause: concern", "Special cause: neutral"):
+        assert label in text
+    marker_paths = re.findall(r'<path d="([^"]+)" fill="(#00b0f0|#e46c0a|#490092)"', text)
+    shapes = {colour: d.count("l") for d, colour in marker_paths}
+    assert len(set(shapes.values())) == 3, shapes
+
+
+def test_rebased_limits_break_between_groups():
+    text = str(indicator_chart(spc_series(), title="t", unit_label="%").svg)
+    mean_path = re.search(r'<path d="([^"]+)" fill="none" stroke="#000000" stroke-width="1.0"', text).group(1)
+    assert mean_path.count("M") == 2  # one line per rebase group
+
+
+def test_chart_title_can_be_left_to_the_heading():
+    chart = indicator_chart(spc_series(), title="CI-2 Supported", unit_label="%", show_title=False)
+    root = check_inline_svg(chart)
+    assert root.find(f"{SVG}title").text == "CI-2 Supported"
+    assert 'font-weight="bold">CI-2 Supported</text>' not in str(chart.svg)

@@ -580,7 +580,7 @@ def sparkline(
 ) -> Chart:
     """A tiny line of a series, gaps left open, the last point marked in its status colour.
 
-    Written directly as SVG (no matplotlib): a scorecard has one per row.
+    Written directly as SVG, like the other charts: a scorecard has one per row.
     """
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="float64")
     present = np.isfinite(numbers)

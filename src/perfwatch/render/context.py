@@ -792,7 +792,7 @@ class _Builder:
             )
         chart_rows = None
         if values is not None:
-            shown, comparator, comparator_value = self._compared_areas(area_ids, values, cols, rows)
+            shown, comparator, comparator_value = self._compared_areas(area_ids, values, cols, rows, ind.unit)
             if shown is not None and not np.isin(benchmarks[shown], ["", "not_compared"], invert=True).any():
                 comparator, comparator_value = "", None
             if shown is not None:
@@ -810,11 +810,17 @@ class _Builder:
         return views, omitted, chart_rows, (comparator, comparator_value)
 
     def _compared_areas(
-        self, area_ids: np.ndarray, values: np.ndarray, cols: dict[str, np.ndarray], rows: np.ndarray
+        self,
+        area_ids: np.ndarray,
+        values: np.ndarray,
+        cols: dict[str, np.ndarray],
+        rows: np.ndarray,
+        unit: str,
     ) -> tuple[np.ndarray | None, str, float | None]:
         """Which of `rows` the area chart compares, and against what: like with like, never a total among
         its parts. The report's area among its peers (same level) against its own comparator when there
-        are 3 peers with data, else the areas within it (its children) against the report's area itself."""
+        are 3 peers with data, else the areas within it (its children) against the report's area itself; a
+        count adds up, so the report area's total is no line to measure its parts against."""
         focus = self.area.id
         at = np.flatnonzero(area_ids == focus)
         levels = np.array([self.area_levels.get(str(a), "") for a in area_ids[rows]], dtype=object)
@@ -827,6 +833,8 @@ class _Builder:
         parents = np.array([self.area_parents.get(str(a)) for a in area_ids[rows]], dtype=object)
         children = rows[parents == focus]
         if np.isfinite(values[children]).sum() >= 3:
+            if unit == "count":
+                return children, "", None
             value = float(values[at[0]]) if at.size else np.nan
             return children, self.area.name, value if np.isfinite(value) else None
         return None, "", None
