@@ -6,7 +6,7 @@ PY := $(BIN)/python
 BUILD := build
 EXAMPLES := $(sort $(dir $(wildcard examples/*/perfwatch.yaml)))
 
-.PHONY: help venv install dev syscheck demo test lint format bench docs docs-check schema clean
+.PHONY: help venv install dev syscheck browser demo test lint format bench docs docs-check schema clean
 
 help:
 	@echo "make demo   - create .venv, install perfwatch, build every example report into $(BUILD)/"
@@ -45,7 +45,11 @@ demo: install syscheck
 	done
 	@echo; echo "Reports:"; find $(BUILD) -type f \( -name '*.html' -o -name '*.pdf' \) | sort
 
-test: dev syscheck
+# Headless Chromium and axe-core for the accessibility check; never fails (the check skips without them).
+browser:
+	@bash scripts/install-browser.sh
+
+test: dev syscheck browser
 	$(BIN)/pytest
 
 lint: dev

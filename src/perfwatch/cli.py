@@ -2,7 +2,7 @@
 
 Start-up must stay fast (`perfwatch --help` and `perfwatch validate` under 0.5 s), so this module imports
 only click and the standard library at the top; every command imports what it needs when it runs. Never
-import pandas, numpy, matplotlib, weasyprint or jinja2 here at module level.
+import pandas, numpy, weasyprint or jinja2 here at module level.
 
 Exit codes follow ruff and sqlfluff: 0 clean, 1 problems found in the inputs, 2 usage or a failure to run.
 """

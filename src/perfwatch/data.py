@@ -890,7 +890,7 @@ def _per_indicator(
     categories = stage["indicator"].cat.categories
     values = np.array([attribute.get(c, default) for c in categories] + [default], dtype=dtype)
     codes = stage["indicator"].cat.codes.to_numpy()
-    return values[np.where(codes < 0, len(categories), codes)]
+    return values[codes if len(codes) and codes.min() >= 0 else np.where(codes < 0, len(categories), codes)]
 
 
 def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: date | None) -> pd.DataFrame:
@@ -934,8 +934,11 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
     if stage.empty:
         return _empty_frame()
 
+    used_units = {i.unit for i in indicators.values()}
     unit = {
         name: _per_indicator(stage, {i.id: i.unit == name for i in indicators.values()}, False, "bool")
+        if name in used_units
+        else np.zeros(len(stage), dtype=bool)
         for name in get_args(Unit)
     }
     per = _per_indicator(stage, {i.id: i.effective_per for i in indicators.values()}, 1.0, "float64")

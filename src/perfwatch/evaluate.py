@@ -31,6 +31,7 @@ import pandas as pd
 from perfwatch import stats
 from perfwatch.errors import Finding
 from perfwatch.formatting import format_amounts, format_values
+from perfwatch.model import MONTH_NAMES
 from perfwatch.periods import Period, PeriodError, frequency_months, frequency_step, parse_period
 from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, STATUSES, Results
 from perfwatch.spc import compute_spc, summarise_spc
@@ -519,6 +520,13 @@ def _formatted(values: np.ndarray, format_all) -> np.ndarray:
     return np.asarray(format_all(np.asarray(uniques, dtype="float64")), dtype=object)[codes]
 
 
+def _period_words(label: str) -> str:
+    """`2018-03` → `March 2018`; quarters and years are already words."""
+    if len(label) == 7 and label[4] == "-" and label[:4].isdigit():
+        return f"{MONTH_NAMES[int(label[5:]) - 1].title()} {label[:4]}"
+    return label
+
+
 def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
     """One plain-English sentence per row saying why it has its status.
 
@@ -543,7 +551,7 @@ def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) 
         texts["value"][rows] = _formatted(value[rows], partial(format_values, unit=unit, decimals=places))
         texts["target"][rows] = _formatted(target[rows], partial(format_values, unit=unit, decimals=places))
         texts["gap"][rows] = _formatted(
-            np.abs(gap[rows]), partial(format_amounts, unit=unit, decimals=places)
+            np.abs(gap[rows]), partial(format_amounts, unit=unit, decimals=places, exact=False)
         )
         texts["tolerance"][rows] = _formatted(
             tolerance[rows], partial(format_amounts, unit=unit, decimals=places)
@@ -567,18 +575,20 @@ def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) 
     value_text, target_text = text(texts["value"]), text(texts["target"])
     gap_text, tolerance_text = text(texts["gap"]), text(texts["tolerance"])
     lead = choose(ytd, "Year to date, ", "")
-    due = choose(ytd, join(" due by the end of ", text(table["period"].astype(object).to_numpy())), "")
+    period_names = table["period"].astype(object).map(_period_words).to_numpy(dtype=object)
+    due = choose(ytd, join(" due by the end of ", text(period_names)), "")
     target_words = join("the ", target_text, " target", due)
     side = choose(value - target >= 0, " above ", " below ")
     has_tolerance = ~np.isnan(tolerance) & (tolerance > 0)
     tolerance_words = choose(has_tolerance, join("the ", tolerance_text, " tolerance"), "no tolerance")
     missed = join(lead, value_text, " is ", gap_text, side, target_words)
     within = choose(status == "amber", ", within ", ", outside ")
+    beyond = choose(has_tolerance, join(within, tolerance_words, "."), ".")
     numeric = choose(
         status == "green",
         choose(np.abs(gap) < 1e-9, join(lead, value_text, " meets ", target_words, "."),
                join(missed, ", better than target.")),
-        choose(np.isin(status, ["amber", "red"]), join(missed, within, tolerance_words, "."), ""),
+        choose(np.isin(status, ["amber", "red"]), join(missed, beyond), ""),
     )  # fmt: skip
     answers = table["value_text"].astype(object).to_numpy()
     verbs = np.select(
@@ -838,8 +848,12 @@ def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
     result[quintile_method] = quintile_label[quintile_method]
     rank, size = stats.rank_within(value, peers, polarity)
     table["rank"], table["rank_of"], table["quintile"] = rank, size, quint
-    numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
-    table["benchmark"] = pd.Categorical(np.where(numeric, result, "not_compared"))
+    # A count is not benchmarked against a total (a district's visits against the county's): only rates,
+    # percentages and other ratios are comparable across areas of different sizes.
+    comparable = _ind(table, settings, "numeric").to_numpy(dtype=bool) & (
+        _ind(table, settings, "aggregation").to_numpy(dtype=object) != "sum"
+    )
+    table["benchmark"] = pd.Categorical(np.where(comparable, result, "not_compared"))
 
 
 def _spc(
@@ -925,14 +939,24 @@ def _spc(
 
 
 def _latest(
-    table: pd.DataFrame, framework: Framework, report: Period | None, spc_summary: pd.DataFrame
+    table: pd.DataFrame,
+    framework: Framework,
+    settings: pd.DataFrame,
+    report: Period | None,
+    spc_summary: pd.DataFrame,
 ) -> pd.DataFrame:
     """The row at the report period for each indicator × area (the latest on or before it).
 
     Every indicator × area with data appears; an indicator with no data anywhere appears once per top area
     (or once, with no area) as no_data, so that a missing return is never silently left out.
     """
-    eligible = table["native"].to_numpy(dtype=bool) & (table["status"].to_numpy(dtype=object) != "no_data")
+    eligible = table["native"].to_numpy(dtype=bool).copy()
+    if report is not None and report.months == 12:
+        # An annual report shows each sub-annual indicator's year (its year row), not its last month.
+        frequency = _ind(table, settings, "frequency_months").to_numpy()
+        year_rows = (table["period_months"].to_numpy() == 12) & (frequency > 0) & (frequency < 12)
+        eligible = np.where((frequency > 0) & (frequency < 12), year_rows, eligible)
+    eligible &= table["status"].to_numpy(dtype=object) != "no_data"
     if report is not None:
         ends = table["period_start"].to_numpy() + table["period_months"].to_numpy()
         eligible &= ends <= report.start + report.months
@@ -1176,7 +1200,7 @@ def evaluate(
     ordered = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + ["native", "target_text", "ci95_lower",
                                                                              "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "ytd"]  # fmt: skip
     table = table[ordered]
-    latest = _latest(table, framework, report, latest_spc)
+    latest = _latest(table, framework, settings, report, latest_spc)
     outcomes = roll_ups(latest, framework, "outcome")
     themes = roll_ups(latest, framework, "theme")
     national = national_roll_ups(latest, framework)

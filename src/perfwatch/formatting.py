@@ -62,18 +62,28 @@ def _precise(value: float, places: int) -> str:
     return text
 
 
-def format_amounts(values: pd.Series | np.ndarray, unit: str, decimals: int | None = None) -> np.ndarray:
+def format_amounts(
+    values: pd.Series | np.ndarray, unit: str, decimals: int | None = None, *, exact: bool = True
+) -> np.ndarray:
     """Unsigned gaps between a value and a target: `3.8 points`, `2`, `0.6`, `£150`.
 
-    Shown with the indicator's decimals unless that would round a real difference away, so a reason never
-    says "11 is 1 below the 12 target, outside the 1 tolerance" when the tolerance is 0.6.
+    With `exact` (for tolerances) shown with the indicator's decimals unless that would round a real amount
+    away, so a reason never says "outside the 1 tolerance" when the tolerance is 0.6; without it (for gaps)
+    rounded to the indicator's decimals unless that would show a real gap as zero.
     """
     array = np.abs(np.asarray(values, dtype="float64"))
     places = decimals_for(unit, decimals)
     out = np.full(array.shape, "—", dtype=object)
     present = ~np.isnan(array)
     if present.any():
-        text = pd.Series(array[present]).map(lambda v: _precise(v, places)).to_numpy(dtype=object)
+        if exact:
+            text = pd.Series(array[present]).map(lambda v: _precise(v, places)).to_numpy(dtype=object)
+        else:  # the indicator's decimals, unless that would show a real difference as zero
+            text = (
+                pd.Series(array[present])
+                .map(lambda v: _precise(v, places) if round(v, places) == 0 and v > 0 else f"{v:,.{places}f}")
+                .to_numpy(dtype=object)
+            )
         if unit == "percentage":
             out[present] = text + " points"
         else:
