@@ -208,8 +208,8 @@ def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> p
     start = _containing_start(rows["period_start"].to_numpy(dtype="int64"), target, year_start)
     work = pd.DataFrame(
         {
-            "indicator": rows["indicator"].to_numpy(),
-            "area": rows["area"].to_numpy(),
+            "indicator": rows["indicator"].array,
+            "area": rows["area"].array,
             "period_start": start,
             "period_months": target,
             "value": rows["value"].to_numpy(dtype="float64"),
@@ -223,7 +223,7 @@ def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> p
     )
     keys = ["indicator", "area", "period_start", "period_months"]
     work = work.sort_values(keys + ["order"], kind="stable")
-    grouped = work.groupby(keys, sort=False)
+    grouped = work.groupby(keys, sort=False, observed=True)
     result = _complete_sums(grouped, ["numerator", "denominator"])
     result["value_sum"] = _complete_sums(grouped, ["value"])["value"]
     result["value_mean"] = grouped["value"].mean()
@@ -1160,6 +1160,12 @@ def evaluate(
     report = parse_period(period, ys) if period else None
     settings = _settings(framework)
     obs = observations[observations["indicator"].isin(settings.index)].copy()
+    # Ids as categories in framework order from the start, so that every concat keeps them compact.
+    known = [a.id for a in framework.areas]
+    present = [str(a) for a in pd.unique(obs["area"].astype(object)) if pd.notna(a)]
+    areas = pd.Index(known + sorted(set(present) - set(known)), dtype=object)
+    obs["indicator"] = pd.Categorical(obs["indicator"].astype(object), categories=settings.index)
+    obs["area"] = pd.Categorical(obs["area"].astype(object), categories=areas)
     obs = _fill_defaults(_standardise_bands(_fill_defaults(obs), settings))
     table = _roll_up(obs, settings, ys)
     table = _fill_defaults(table)
@@ -1167,8 +1173,7 @@ def evaluate(
     table = _fill_defaults(table)
     table["native"] = table["native"].fillna(True).astype(bool)
     # Ids as categories in framework order: every per-indicator lookup is a take on integer codes.
-    known = [a.id for a in framework.areas]
-    areas = pd.Index(known + sorted(set(table["area"].astype(str)) - set(known)))
+
     table["indicator"] = pd.Categorical(table["indicator"], categories=settings.index)
     table["area"] = pd.Categorical(table["area"], categories=areas)
     for column in ("period", "missing", "flag", "note"):
