@@ -398,6 +398,7 @@ def _run(framework, data_paths, project, period, as_of, strict):
 
 def _warn(findings: list[Finding]) -> None:
     """Warnings go to stderr (the first few) and the log file (all); they never change the exit code."""
+    findings = list(dict.fromkeys(findings))  # reports of several periods meet the same data warnings
     for number, finding in enumerate(findings):
         log.warning(finding.format())
         if number < MAX_WARNINGS_SHOWN:
