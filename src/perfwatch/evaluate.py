@@ -32,7 +32,14 @@ from perfwatch import stats
 from perfwatch.errors import Finding
 from perfwatch.formatting import format_amounts, format_values
 from perfwatch.model import MONTH_NAMES
-from perfwatch.periods import Period, PeriodError, frequency_months, frequency_step, parse_period
+from perfwatch.periods import (
+    Period,
+    PeriodError,
+    frequency_months,
+    frequency_step,
+    parse_period,
+    period_labels,
+)
 from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, STATUSES, Results
 from perfwatch.spc import compute_spc, summarise_spc
 
@@ -63,17 +70,12 @@ def _ind(frame: pd.DataFrame, settings: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series(values, index=frame.index, dtype=object if values.dtype == object else None)
 
 
-def _period_label(start: int, months: int, year_start: int) -> str:
-    return Period(int(start), int(months), year_start).label
-
-
 def _labels(starts: np.ndarray, months: np.ndarray, year_start: int) -> np.ndarray:
     """Canonical labels for many periods: each distinct (start, months) is labelled once."""
     if len(starts) == 0:
         return np.array([], dtype=object)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([np.asarray(starts), np.asarray(months)]))
-    names = np.array([_period_label(s, m, year_start) for s, m in uniques], dtype=object)
-    return names[codes]
+    labels, codes = period_labels(starts, months, year_start)
+    return np.asarray(labels, dtype=object)[codes]
 
 
 def _period_start(text: str | None, year_start: int) -> Period | None:
