@@ -592,14 +592,16 @@ def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) 
                join(missed, ", better than target.")),
         choose(np.isin(status, ["amber", "red"]), join(missed, beyond), ""),
     )  # fmt: skip
-    answers = table["value_text"].astype(object).to_numpy()
+    codes, levels = pd.factorize(table["value_text"].astype(object).to_numpy())
+    words = np.array([str(level).replace("_", " ") for level in levels] + [""], dtype=object)
+    answers = words[codes]  # scale levels read as words: 'partly met', not 'partly_met'; -1 (missing) → ""
     verbs = np.select(
         [status == "green", status == "red", status == "amber"],
         ["meets", "does not meet", "partly meets"],
         "",
     )
     answered = choose(
-        verbs != "", join("Answer '", text(np.where(pd.isna(answers), "", answers)), "' ", text(verbs), " the target."), ""
+        verbs != "", join("Answer '", text(answers), "' ", text(verbs), " the target."), ""
     )  # fmt: skip
     is_numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
     developing = _ind(table, settings, "under_development").to_numpy(dtype=bool)
