@@ -499,25 +499,15 @@ def timetable(framework, project, start, months) -> None:
 
 
 @cli.command()
-@click.argument("framework", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--data",
-    "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A data file in the canonical long layout; repeatable.",
-)
-@click.option(
-    "--project", type=click.Path(path_type=Path), help="The project file (default: ./perfwatch.yaml)."
-)
+@run_options
 @click.option(
     "--kind",
     type=click.Choice(["performance", "annual", "exception", "scorecard"]),
     help="The kind of report (default: the cycle's, else performance).",
 )
-@click.option("--cycle", help="A reporting cycle of the framework: its kind and, with --as-of, its period.")
-@click.option("--period", help="The period reported on (default: from --cycle and --as-of, else the latest).")
-@click.option("--as-of", type=REPORT_DATE, help="The report date, YYYY-MM-DD or `today`.")
+@click.option(
+    "--cycle", help="A reporting cycle of the framework: its kind and, without --period, its period."
+)
 @click.option("--area", help="Build the report for this area.")
 @click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
 @click.option("--format", "formats", default=None, help="Comma-separated formats: html, pdf (default: both).")
@@ -534,11 +524,10 @@ def timetable(framework, project, start, months) -> None:
 )
 @click.option("--jobs", type=click.IntRange(1, 256), help="Processes for --each-area (default: all cores).")
 @click.option("--force", is_flag=True, help="Rebuild even when the inputs have not changed.")
-@click.option("--strict", is_flag=True, help="Treat warnings in the framework and data as errors.")
 @unattended_options
 @click.pass_context
-def report(ctx, framework, data_paths, project, kind, cycle, period, as_of, area, each_area, formats, out_dir,
-           templates, jobs, force, strict) -> None:  # fmt: skip
+def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cycle, area, each_area, formats,
+           out_dir, templates, jobs, force) -> None:  # fmt: skip
     """Build the board reports as HTML and PDF.
 
     In a project folder with no options it builds the project's `reports:`. A re-run whose inputs have not
@@ -563,7 +552,7 @@ def report(ctx, framework, data_paths, project, kind, cycle, period, as_of, area
     requests = plan(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
                     formats=chosen, as_of=as_of)  # fmt: skip
     quiet = ctx.obj.get("quiet", False)
-    with _progress(quiet) as progress:
+    with _ProgressDisplay(quiet) as progress:
         outcome = build(inputs, requests, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
                         force=force, jobs=jobs, progress=progress)  # fmt: skip
     _warn(outcome.warnings)
@@ -582,7 +571,7 @@ def report(ctx, framework, data_paths, project, kind, cycle, period, as_of, area
         ctx.exit(EXIT_PARTIAL)
 
 
-class _progress:
+class _ProgressDisplay:
     """A rich progress bar for --each-area on a terminal; log lines (no bar, no ANSI) anywhere else."""
 
     def __init__(self, quiet: bool):

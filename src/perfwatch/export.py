@@ -16,12 +16,10 @@ import pandas as pd
 
 from perfwatch.errors import PerfwatchError
 from perfwatch.fileio import atomic_path
-from perfwatch.results import CONTRACT_COLUMNS, Results
+from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, Results
 
-EXPORT_COLUMNS = CONTRACT_COLUMNS + [
-    "period_start", "period_months", "value_text", "outcome", "theme", "level", "missing", "flag", "note",
-    "tolerance", "comparator", "comparator_value", "rank", "rank_of", "quintile", "spc_trial", "ci_method",
-]  # fmt: skip
+#: The contract columns, then the table's documented extras a reader needs (not internal group numbers).
+EXPORT_COLUMNS = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c != "spc_group"]
 FORMATS = (".csv", ".xlsx", ".json")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 STATUS_FILLS = {"green": "#c6efce", "amber": "#ffeb9c", "red": "#ffc7ce"}

@@ -436,18 +436,21 @@ def _duplicates(doc: MarkedDocument, kind: str, items: list[tuple[Loc, str]]) ->
             first[ident] = loc
 
 
+def _suggestion(wrong: str, known: list[str], listing: str, when_none: str) -> str:
+    """`. Did you mean `x`?` for a near miss, else the list of what is declared (or `when_none`)."""
+    guess = _did_you_mean(wrong, known)
+    if guess:
+        return f". Did you mean `{guess}`?"
+    return listing if known else when_none
+
+
 def _dangling(doc: MarkedDocument, loc: Loc, ref: str, kind: str, known: list[str]) -> Iterator[Finding]:
     if ref in known:
         return
-    message = f"`{ref}` is not the id of any {kind} in this framework"
-    guess = _did_you_mean(ref, known)
-    if guess:
-        message += f". Did you mean `{guess}`?"
-    elif known:
-        shown = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
-        message += f"; declared {kind}s: {shown}"
-    else:
-        message += f"; no {kind}s are declared"
+    shown = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
+    message = f"`{ref}` is not the id of any {kind} in this framework" + _suggestion(
+        ref, known, f"; declared {kind}s: {shown}", f"; no {kind}s are declared"
+    )
     yield doc.finding(loc, "unknown-reference", message)
 
 
@@ -481,12 +484,9 @@ def _tolerance_levels(
     for level in tolerance.levels:
         if level in levels:
             continue
-        message = f"tolerance for area level `{level}`, but no area has `level: {level}`"
-        guess = _did_you_mean(level, levels)
-        if guess:
-            message += f". Did you mean `{guess}`?"
-        elif levels:
-            message += f"; the declared levels are {', '.join(levels)}"
+        message = f"tolerance for area level `{level}`, but no area has `level: {level}`" + _suggestion(
+            level, levels, f"; the declared levels are {', '.join(levels)}", ""
+        )
         yield doc.finding((*loc, level), "unknown-reference", message, key=True)
 
 
