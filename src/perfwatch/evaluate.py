@@ -22,7 +22,6 @@ Decisions, documented here and in `docs/evaluation.md`:
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,8 +29,6 @@ import pandas as pd
 
 from perfwatch import stats
 from perfwatch.errors import Finding
-from perfwatch.formatting import format_amounts, format_values
-from perfwatch.model import MONTH_NAMES
 from perfwatch.periods import (
     Period,
     PeriodError,
@@ -40,7 +37,20 @@ from perfwatch.periods import (
     parse_period,
     period_labels,
 )
-from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, STATUSES, Results
+from perfwatch.reasons import NO_DATA_YET, reasons
+from perfwatch.results import (
+    ASSURANCES,
+    BENCHMARKS,
+    DIRECTIONS,
+    EXTRA_COLUMNS,
+    SPC_RULES,
+    SPC_SIGNALS,
+    STATUSES,
+    TABLE_COLUMNS,
+    TRENDS,
+    VARIATIONS,
+    Results,
+)
 from perfwatch.spc import compute_spc, summarise_spc
 
 if TYPE_CHECKING:
@@ -48,11 +58,34 @@ if TYPE_CHECKING:
 
 KEYS = ["indicator", "area", "period_months", "period_start"]
 _RAG = ["green", "amber", "red"]
-_MISSING_WORDS = {
-    "suppressed": "the value is suppressed (small numbers)",
-    "not_available": "the value is not available",
-    "error": "the value could not be read",
-}
+_POLARITY_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "no_judgement": 0.0}
+GREEN, AMBER, RED, NO_TARGET, NO_DATA, NOT_ASSESSED = (
+    STATUSES.index(s) for s in ("green", "amber", "red", "no_target", "no_data", "not_assessed")
+)
+IMPROVING, WORSENING, NO_CHANGE, NOT_COMPARABLE = (
+    DIRECTIONS.index(d) for d in ("improving", "worsening", "no_change", "not_comparable")
+)
+
+
+def _coded(codes: np.ndarray, categories: list[str] | tuple[str, ...] | pd.Index) -> pd.Categorical:
+    """A categorical straight from integer codes: no million-string factorize."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype="int16"), categories=list(categories))
+
+
+def _vocabulary_codes(words: pd.Series, vocabulary: list[str]) -> np.ndarray:
+    """Codes into `vocabulary` of a column of words (a categorical's categories are matched, not its
+    rows); a word outside the vocabulary is a bug."""
+    column = words.astype("category") if not isinstance(words.dtype, pd.CategoricalDtype) else words
+    position = pd.Index(vocabulary).get_indexer(column.cat.categories.astype(object))
+    unknown = [str(w) for w, p in zip(column.cat.categories, position, strict=True) if p < 0]
+    if unknown:
+        raise ValueError(f"words outside the vocabulary {vocabulary}: {unknown}")
+    return np.append(position, -1)[column.cat.codes.to_numpy()]
+
+
+def _indicator_bounds(codes: np.ndarray, settings: pd.DataFrame) -> np.ndarray:
+    """Row bounds of each indicator in a table sorted by indicator (rows of indicator i: b[i]:b[i+1])."""
+    return np.searchsorted(codes, np.arange(len(settings) + 1))
 
 
 def _indicator_codes(frame: pd.DataFrame, settings: pd.DataFrame) -> np.ndarray:
@@ -100,6 +133,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
                 "indicator": ind.id,
                 "unit": ind.unit,
                 "polarity": ind.polarity,
+                "sign": _POLARITY_SIGN[ind.polarity],
                 "per": ind.effective_per,
                 "aggregation": ind.effective_aggregation,
                 "frequency_months": frequency_months.get(ind.frequency or "", 0),
@@ -120,7 +154,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
             }
         )
     columns = [
-        "indicator", "unit", "polarity", "per", "aggregation", "frequency_months", "frequency_step", "ci_method", "confidence",
+        "indicator", "unit", "polarity", "sign", "per", "aggregation", "frequency_months", "frequency_step", "ci_method", "confidence",
         "decimals", "numeric", "under_development", "ytd", "spc_enabled", "benchmark_method",
         "benchmark_comparator", "tolerance_amount", "tolerance_relative", "outcome", "theme",
     ]  # fmt: skip
@@ -370,20 +404,18 @@ def _intervals(table: pd.DataFrame, settings: pd.DataFrame) -> None:
 # --- stage 3: targets and status ---------------------------------------------------------------------
 
 
-def _targets(table: pd.DataFrame, framework: Framework) -> None:
+def _targets(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
     """The numeric or text target of every row, and the year-to-date value where targets are annual."""
     ys = framework.year_start_month
     target = np.full(len(table), np.nan)
     target_text = np.full(len(table), None, dtype=object)
-    ind_col = table["indicator"].to_numpy(dtype=object)
+    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
     starts = table["period_start"].to_numpy(dtype="int64")
     months = table["period_months"].to_numpy(dtype="int64")
-    labels = table["period"].to_numpy(dtype=object)
-    for ind in framework.indicators.values():
-        if ind.target is None:
-            continue
-        rows = ind_col == ind.id
-        if not rows.any():
+    for position, ind_id in enumerate(settings.index):
+        ind = framework.indicators[ind_id]
+        rows = slice(bounds[position], bounds[position + 1])
+        if ind.target is None or rows.start == rows.stop:
             continue
         spec = ind.target
         if spec.value is not None:
@@ -397,9 +429,10 @@ def _targets(table: pd.DataFrame, framework: Framework) -> None:
                 period = _period_start(key, ys)
                 if period is not None:
                     by_label[period.label] = value
-            mapped = pd.Series(labels[rows]).map(by_label)
+            count = rows.stop - rows.start
+            mapped = pd.Series(table["period"].iloc[rows].astype(object).to_numpy()).map(by_label)
             year_labels = _labels(
-                _containing_start(starts[rows], np.full(rows.sum(), 12), ys), np.full(rows.sum(), 12), ys
+                _containing_start(starts[rows], np.full(count, 12), ys), np.full(count, 12), ys
             )
             mapped = mapped.fillna(pd.Series(year_labels).map(by_label))  # a quarter takes its year's target
             numeric = pd.to_numeric(mapped, errors="coerce").to_numpy(dtype="float64")
@@ -465,43 +498,41 @@ def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -
     gap = (value - target) * sign
     slack = 1e-9 * np.maximum(1.0, np.abs(target))
     tol = np.where(np.isnan(tolerance), 0.0, tolerance)
-    numeric_status = np.select(
+    status = np.select(
         [np.isnan(value), np.isnan(target), gap >= -slack, gap >= -tol - slack],
-        ["no_data", "no_target", "green", "amber"],
-        default="red",
+        [NO_DATA, NO_TARGET, GREEN, AMBER],
+        default=RED,
     )
-    text_status = _text_status(table, framework)
-    status = np.where(numeric, numeric_status, text_status)
+    if not numeric.all():
+        status = np.where(numeric, status, _text_status(table, framework, settings))
     status = np.where(
-        polarity == "no_judgement", np.where(np.isnan(value) & numeric, "no_data", "not_assessed"), status
+        polarity == "no_judgement", np.where(np.isnan(value) & numeric, NO_DATA, NOT_ASSESSED), status
     )
-    status = np.where(developing, "not_assessed", status)
-    table["status"] = pd.Categorical(status, categories=STATUSES)
+    status = np.where(developing, NOT_ASSESSED, status)
+    table["status"] = _coded(status, STATUSES)
     table["gap"] = gap
 
 
-def _text_status(table: pd.DataFrame, framework: Framework) -> np.ndarray:
+def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Yes/no indicators: achieved is green, otherwise red. Judgements: the level's mapped RAG."""
-    out = np.full(len(table), "no_data", dtype=object)
-    ids = table["indicator"].to_numpy(dtype=object)
-    text = table["value_text"].astype("object").to_numpy()
-    target_text = table["target_text"].to_numpy(dtype=object)
-    for ind in framework.indicators.values():
-        if ind.is_numeric:
+    out = np.full(len(table), NO_DATA, dtype="int8")
+    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
+    codes = {status: STATUSES.index(status) for status in STATUSES}
+    for position, ind_id in enumerate(settings.index):
+        ind = framework.indicators[ind_id]
+        rows = slice(bounds[position], bounds[position + 1])
+        if ind.is_numeric or rows.start == rows.stop:
             continue
-        rows = ids == ind.id
-        if not rows.any():
-            continue
-        answers = text[rows]
+        answers = table["value_text"].iloc[rows].astype(object).to_numpy()
         present = pd.notna(answers)
         if ind.unit == "yes_no":
-            wanted = np.where(pd.notna(target_text[rows]), target_text[rows], "yes")
-            out[rows] = np.where(present, np.where(answers == wanted, "green", "red"), "no_data")
+            target_text = table["target_text"].iloc[rows].to_numpy(dtype=object)
+            wanted = np.where(pd.notna(target_text), target_text, "yes")
+            out[rows] = np.where(present, np.where(answers == wanted, GREEN, RED), NO_DATA)
         else:
-            mapping = _scale_status(ind)
-            out[rows] = np.where(
-                present, pd.Series(answers).map(mapping).fillna("no_data").to_numpy(), "no_data"
-            )
+            mapping = {level: codes[status] for level, status in _scale_status(ind).items()}
+            mapped = pd.Series(answers).map(mapping).fillna(NO_DATA).to_numpy(dtype="int8")
+            out[rows] = np.where(present, mapped, NO_DATA)
     return out
 
 
@@ -514,123 +545,6 @@ def _scale_status(ind: Indicator) -> dict[str, str]:
         mapping[scale[0]] = "red"
         mapping[scale[-1]] = "green"
     return mapping
-
-
-def _formatted(values: np.ndarray, format_all) -> np.ndarray:
-    """Formatted texts for a column of numbers: each distinct value is formatted once, then taken."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray(format_all(np.asarray(uniques, dtype="float64")), dtype=object)[codes]
-
-
-def _period_words(label: str) -> str:
-    """`2018-03` → `March 2018`; quarters and years are already words."""
-    if len(label) == 7 and label[4] == "-" and label[:4].isdigit():
-        return f"{MONTH_NAMES[int(label[5:]) - 1].title()} {label[:4]}"
-    return label
-
-
-def _reasons(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
-    """One plain-English sentence per row saying why it has its status.
-
-    Numbers are formatted once per distinct value and indicator; the sentences are then put together with
-    whole-column string operations, never a Python call per row.
-    """
-    n = len(table)
-    codes = _indicator_codes(table, settings)
-    bounds = np.searchsorted(codes, np.arange(len(settings) + 1))  # the table is sorted by indicator
-    value = table["compared_value"].to_numpy(dtype="float64")
-    target = table["target"].to_numpy(dtype="float64")
-    gap = table["gap"].to_numpy(dtype="float64")
-    tolerance = table["tolerance"].to_numpy(dtype="float64")
-    texts = {name: np.full(n, "", dtype=object) for name in ("value", "target", "gap", "tolerance")}
-    for position, ind in enumerate(settings.index):
-        start, end = bounds[position], bounds[position + 1]
-        if start == end:
-            continue
-        indicator = framework.indicators[ind]
-        rows = slice(start, end)
-        unit, places = indicator.unit, indicator.decimals
-        texts["value"][rows] = _formatted(value[rows], partial(format_values, unit=unit, decimals=places))
-        texts["target"][rows] = _formatted(target[rows], partial(format_values, unit=unit, decimals=places))
-        texts["gap"][rows] = _formatted(
-            np.abs(gap[rows]), partial(format_amounts, unit=unit, decimals=places, exact=False)
-        )
-        texts["tolerance"][rows] = _formatted(
-            tolerance[rows], partial(format_amounts, unit=unit, decimals=places)
-        )
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def text(values) -> pa.Array:
-        return pa.array(values, type=pa.string(), from_pandas=True)
-
-    def join(*parts) -> pa.Array:
-        return pc.binary_join_element_wise(
-            *[p if isinstance(p, pa.Array) else pa.scalar(p) for p in parts], ""
-        )
-
-    def choose(mask: np.ndarray, yes, no) -> pa.Array:
-        return pc.if_else(pa.array(mask), yes, no)
-
-    status = table["status"].to_numpy(dtype=object)
-    ytd = table["ytd"].to_numpy(dtype=bool)
-    value_text, target_text = text(texts["value"]), text(texts["target"])
-    gap_text, tolerance_text = text(texts["gap"]), text(texts["tolerance"])
-    lead = choose(ytd, "Year to date, ", "")
-    period_names = table["period"].astype(object).map(_period_words).to_numpy(dtype=object)
-    due = choose(ytd, join(" due by the end of ", text(period_names)), "")
-    target_words = join("the ", target_text, " target", due)
-    side = choose(value - target >= 0, " above ", " below ")
-    has_tolerance = ~np.isnan(tolerance) & (tolerance > 0)
-    tolerance_words = choose(has_tolerance, join("the ", tolerance_text, " tolerance"), "no tolerance")
-    missed = join(lead, value_text, " is ", gap_text, side, target_words)
-    within = choose(status == "amber", ", within ", ", outside ")
-    beyond = choose(has_tolerance, join(within, tolerance_words, "."), ".")
-    numeric = choose(
-        status == "green",
-        choose(np.abs(gap) < 1e-9, join(lead, value_text, " meets ", target_words, "."),
-               join(missed, ", better than target.")),
-        choose(np.isin(status, ["amber", "red"]), join(missed, beyond), ""),
-    )  # fmt: skip
-    codes, levels = pd.factorize(table["value_text"].astype(object).to_numpy())
-    words = np.array([str(level).replace("_", " ") for level in levels] + [""], dtype=object)
-    answers = words[codes]  # scale levels read as words: 'partly met', not 'partly_met'; -1 (missing) → ""
-    verbs = np.select(
-        [status == "green", status == "red", status == "amber"],
-        ["meets", "does not meet", "partly meets"],
-        "",
-    )
-    answered = choose(
-        verbs != "", join("Answer '", text(answers), "' ", text(verbs), " the target."), ""
-    )  # fmt: skip
-    is_numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
-    developing = _ind(table, settings, "under_development").to_numpy(dtype=bool)
-    missing = (
-        pd.Series(table["missing"].astype(object).to_numpy()).map(_MISSING_WORDS).fillna("there is no value")
-    )
-    reason = choose(
-        status == "no_data",
-        join("No data: ", text(missing.to_numpy(dtype=object)), "."),
-        choose(
-            status == "no_target",
-            "No target is set for this period.",
-            choose(
-                status == "not_assessed",
-                choose(developing, "Under development: not yet rated.",
-                       "Context indicator: shown for information, not rated."),
-                choose(is_numeric, numeric, answered),
-            ),
-        ),
-    )  # fmt: skip
-    encoded = (
-        pc.dictionary_encode(reason).combine_chunks()
-        if isinstance(reason, pa.ChunkedArray)
-        else pc.dictionary_encode(reason)
-    )
-    table["reason"] = pd.Categorical.from_codes(
-        encoded.indices.to_numpy(zero_copy_only=False),
-        categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object),
-    )
 
 
 # --- stage 4: direction, trend, benchmark, SPC ------------------------------------------------------
@@ -660,7 +574,16 @@ def _keys_of(
 
 
 def _lookup(source_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Row positions in the source of each wanted key; -1 where there is none (missing codes never match)."""
+    """Row positions in the source of each wanted key; -1 where there is none.
+
+    The evaluation's tables are sorted by their keys, so this is a binary search; an unsorted source
+    falls back to a hash index.
+    """
+    if len(source_keys) == 0:
+        return np.full(len(wanted), -1, dtype="int64")
+    if (source_keys[1:] > source_keys[:-1]).all():
+        positions = np.minimum(np.searchsorted(source_keys, wanted), len(source_keys) - 1)
+        return np.where(source_keys[positions] == wanted, positions, -1)
     return pd.Index(source_keys).get_indexer(wanted)
 
 
@@ -673,76 +596,57 @@ def _take(values: np.ndarray, positions: np.ndarray, fill=np.nan) -> np.ndarray:
     return out
 
 
-def _shifted(
-    table: pd.DataFrame,
-    back: np.ndarray,
-    settings: pd.DataFrame,
-    areas: pd.Index,
-    source: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """For each row, the row of the same series `back` months earlier in `source` (default: `table`)."""
-    source = table if source is None else source
-    ind = _indicator_codes(table, settings)
-    wanted = _row_keys(
-        ind, _area_codes(table, "area", areas), table["period_months"].to_numpy(dtype="int64"),
-        table["period_start"].to_numpy(dtype="int64") - back,
-    )  # fmt: skip
-    positions = _lookup(_keys_of(source, settings, areas), wanted)
-    return pd.DataFrame(
-        {
-            "value": _take(source["value"].to_numpy(dtype="float64"), positions),
-            "ci_lower": _take(source["ci_lower"].to_numpy(dtype="float64"), positions),
-            "ci_upper": _take(source["ci_upper"].to_numpy(dtype="float64"), positions),
-            "value_text": _take(source["value_text"].astype(object).to_numpy(), positions),
-            "indicator": table["indicator"].to_numpy(),
-        }
-    )
+#: Direction of travel from the double-overlap judgement (codes into stats.JUDGEMENTS).
+_DIRECTION_OF_JUDGEMENT = np.array(
+    [
+        {"better": IMPROVING, "similar": NO_CHANGE, "worse": WORSENING}.get(j, NOT_COMPARABLE)
+        for j in stats.JUDGEMENTS
+    ]
+)
 
 
 def _direction(
-    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, areas: pd.Index, back: np.ndarray
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, keys: np.ndarray, back: np.ndarray
 ) -> np.ndarray:
-    earlier = _shifted(table, back, settings, areas)
-    polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)
+    """Codes into DIRECTIONS: each row against the row of its series `back` months earlier."""
+    earlier = _lookup(keys, keys - back)  # the period start is the key's last term
+    sign = _ind(table, settings, "sign").to_numpy(dtype="float64")
     numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
     value = table["value"].to_numpy(dtype="float64")
-    prev = earlier["value"].to_numpy(dtype="float64")
     lo, hi = table["ci_lower"].to_numpy(dtype="float64"), table["ci_upper"].to_numpy(dtype="float64")
-    plo, phi = earlier["ci_lower"].to_numpy(dtype="float64"), earlier["ci_upper"].to_numpy(dtype="float64")
+    prev, plo, phi = _take(value, earlier), _take(lo, earlier), _take(hi, earlier)
     with_ci = ~np.isnan(lo) & ~np.isnan(plo)
-    overlap = stats.compare_overlap(value, lo, hi, prev, plo, phi, polarity)
-    sign = np.where(polarity == "lower_is_better", -1.0, 1.0)
-    diff = (value - prev) * sign
-    plain = np.select(
-        [np.isnan(diff), diff > 0, diff < 0], ["not_comparable", "improving", "worsening"], "no_change"
-    )
-    by_ci = np.select([overlap == "better", overlap == "worse", overlap == "similar"], ["improving", "worsening", "no_change"],
-                      "not_comparable")  # fmt: skip
+    by_ci = _DIRECTION_OF_JUDGEMENT[
+        stats.judgement_codes(stats.overlap_raw(value, lo, hi, prev, plo, phi), sign)
+    ]
+    diff = (value - prev) * np.where(sign < 0, -1.0, 1.0)
+    plain = np.select([np.isnan(diff), diff > 0, diff < 0], [NOT_COMPARABLE, IMPROVING, WORSENING], NO_CHANGE)
     direction = np.where(with_ci, by_ci, plain)
     # Yes/no and judgement indicators: compare positions on the scale.
     if (~numeric).any():
-        rank = _text_rank(table, framework)
-        prev_rank = _text_rank(earlier, framework)
-        step = rank - prev_rank
+        rank = _text_rank(table, framework, settings)
+        step = rank - _take(rank, earlier)
         text_dir = np.select(
-            [np.isnan(step), step > 0, step < 0], ["not_comparable", "improving", "worsening"], "no_change"
+            [np.isnan(step), step > 0, step < 0], [NOT_COMPARABLE, IMPROVING, WORSENING], NO_CHANGE
         )
         direction = np.where(numeric, direction, text_dir)
-    return np.where(polarity == "no_judgement", "not_comparable", direction)
+    return np.where(sign == 0, NOT_COMPARABLE, direction)
 
 
-def _text_rank(frame: pd.DataFrame, framework: Framework) -> np.ndarray:
-    rank = np.full(len(frame), np.nan)
-    ids = frame["indicator"].to_numpy(dtype=object)
-    text = frame["value_text"].astype("object").to_numpy()
-    for ind in framework.indicators.values():
-        if ind.is_numeric:
+def _text_rank(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
+    """Position of each yes/no or judgement answer on its scale (NaN for numeric rows and no answer)."""
+    rank = np.full(len(table), np.nan)
+    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
+    for position, ind_id in enumerate(settings.index):
+        ind = framework.indicators[ind_id]
+        rows = slice(bounds[position], bounds[position + 1])
+        if ind.is_numeric or rows.start == rows.stop:
             continue
-        rows = ids == ind.id
         order = (
             {"no": 0, "yes": 1} if ind.unit == "yes_no" else {lvl: i for i, lvl in enumerate(ind.scale or [])}
         )
-        rank[rows] = pd.Series(text[rows]).map(order).to_numpy(dtype="float64")
+        answers = table["value_text"].iloc[rows].astype(object)
+        rank[rows] = answers.map(order).to_numpy(dtype="float64", na_value=np.nan)
     return rank
 
 
@@ -755,12 +659,13 @@ def _series_ids(table: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index) ->
 
 
 def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Fingertips recent trend at every point, over the five points ending there (native series only).
+    """Codes into TRENDS: the Fingertips recent trend at every point, over the five points ending there
+    (native series only).
 
     The table is sorted by series and period, so the four points before a row are the four rows before
     it, when they are in the same series and one step apart each (a missing period ends the run).
     """
-    trend = np.full(len(table), "cannot_be_calculated", dtype=object)
+    trend = np.full(len(table), TRENDS.index("cannot_be_calculated"), dtype="int8")
     method = _ind(table, settings, "ci_method").to_numpy(dtype=object)
     eligible = (
         table["native"].to_numpy(dtype=bool)
@@ -788,68 +693,63 @@ def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step
         method[rows] == "wilson", np.where(unit == "percentage", "percentage", "proportion"), "crude_rate"
     )
     polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)[rows]
-    trend[rows] = stats.trend_windows(*matrices, value_type, polarity)
+    trend[rows] = stats.trend_window_codes(*matrices, value_type, polarity)
     return trend
 
 
-def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, areas: pd.Index) -> None:
+def _benchmark(
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, areas: pd.Index, keys: np.ndarray
+) -> None:
     """Each area against its comparator (or the indicator's), plus rank and quintile among its peers."""
-    own = pd.Series({a.id: a.comparator for a in framework.areas}, dtype=object).reindex(areas)
+    own = areas.get_indexer(pd.Index([a.comparator for a in framework.areas], dtype=object))
+    own_by_area = np.full(len(areas), -1, dtype="int64")
+    own_by_area[: len(own)] = own  # the framework's areas come first in `areas`
+    override = areas.get_indexer(pd.Index(settings["benchmark_comparator"].to_numpy(dtype=object)))
     area_codes = _area_codes(table, "area", areas)
-    override = _ind(table, settings, "benchmark_comparator").to_numpy(dtype=object)
-    comparator = np.where(pd.notna(override), override, own.to_numpy(dtype=object)[area_codes])
-    comparator = np.where(pd.notna(comparator), comparator, None)
-    table["comparator"] = pd.Categorical(comparator, categories=areas)
-    keys = _keys_of(table, settings, areas)
-    wanted = _keys_of(table, settings, areas, area_column="comparator")
-    positions = np.where(table["comparator"].cat.codes.to_numpy() >= 0, _lookup(keys, wanted), -1)
-    table["comparator_value"] = _take(table["value"].to_numpy(dtype="float64"), positions)
-    comparator_lower = _take(table["ci_lower"].to_numpy(dtype="float64"), positions)
-    comparator_upper = _take(table["ci_upper"].to_numpy(dtype="float64"), positions)
+    indicator_codes = _indicator_codes(table, settings)
+    by_indicator = override[indicator_codes]
+    comparator = np.where(by_indicator >= 0, by_indicator, own_by_area[area_codes])
+    table["comparator"] = pd.Categorical.from_codes(comparator, categories=areas)
+    months = table["period_months"].to_numpy(dtype="int64")
+    starts = table["period_start"].to_numpy(dtype="int64")
+    wanted = _row_keys(indicator_codes, np.maximum(comparator, 0), months, starts)
+    positions = np.where(comparator >= 0, _lookup(keys, wanted), -1)
+    value = table["value"].to_numpy(dtype="float64")
+    bench = _take(value, positions)
+    table["comparator_value"] = bench
+    sign = _ind(table, settings, "sign").to_numpy(dtype="float64")
     polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)
     method = _ind(table, settings, "benchmark_method").to_numpy(dtype=object)
     high = _ind(table, settings, "confidence").to_numpy() == 0.998
-    value, bench = (
-        table["value"].to_numpy(dtype="float64"),
-        table["comparator_value"].to_numpy(dtype="float64"),
-    )
     lo95, hi95 = table["ci95_lower"].to_numpy(dtype="float64"), table["ci95_upper"].to_numpy(dtype="float64")
-    lo998, hi998 = (
-        table["ci998_lower"].to_numpy(dtype="float64"),
-        table["ci998_upper"].to_numpy(dtype="float64"),
-    )
+    lo998 = table["ci998_lower"].to_numpy(dtype="float64")
+    hi998 = table["ci998_upper"].to_numpy(dtype="float64")
     lo, hi = np.where(high, lo998, lo95), np.where(high, hi998, hi95)
-    result = np.full(len(table), "not_compared", dtype=object)
-    contains = method == "ci_contains_comparator"
-    result[contains] = stats.compare_ci_contains(value, lo, hi, bench, polarity)[contains]
-    two = method == "two_level"
-    if two.any():
-        label, _grade = stats.compare_two_level(value, lo95, hi95, lo998, hi998, bench, polarity)
-        result[two] = label[two]
-    overlap = method == "overlap"
-    if overlap.any():
-        result[overlap] = stats.compare_overlap(
-            value, lo, hi, bench, comparator_lower, comparator_upper, polarity
-        )[overlap]
+    not_compared = BENCHMARKS.index("not_compared")
+    result = np.full(len(table), not_compared, dtype="int8")
+    for name, compared in (
+        ("ci_contains_comparator", lambda: stats.ci_contains_raw(value, lo, hi, bench)),
+        ("two_level", lambda: stats.two_level_raw(value, lo95, hi95, lo998, hi998, bench)[0]),
+        ("overlap", lambda: stats.overlap_raw(
+            value, lo, hi, bench, _take(table["ci_lower"].to_numpy(dtype="float64"), positions),
+            _take(table["ci_upper"].to_numpy(dtype="float64"), positions))),
+    ):  # fmt: skip
+        rows = method == name
+        if rows.any():
+            result[rows] = stats.judgement_codes(compared()[rows], sign[rows])
     level_of = pd.Series({a.id: a.level for a in framework.areas}, dtype=object).reindex(areas).fillna("")
     level_codes, level_names = pd.factorize(level_of)
     table["level"] = pd.Categorical.from_codes(level_codes[area_codes], categories=level_names)
-    peers = _row_keys(
-        _indicator_codes(table, settings), level_codes[area_codes].astype("int64"),
-        table["period_months"].to_numpy(dtype="int64"), table["period_start"].to_numpy(dtype="int64"),
-    )  # fmt: skip
+    peers = _row_keys(indicator_codes, level_codes[area_codes].astype("int64"), months, starts)
     quint = stats.quintiles(value, peers, polarity)
-    quintile_method = method == "quintiles"
-    quintile_label = np.select(
-        [quint == 1, quint == 5, quint >= 2], ["better", "worse", "similar"], "not_compared"
-    )
-    neutral = polarity == "no_judgement"
-    quintile_label = np.where(
-        neutral,
-        np.select([quint == 1, quint == 5, quint >= 2], ["lower", "higher", "similar"], "not_compared"),
-        quintile_label,
-    )
-    result[quintile_method] = quintile_label[quintile_method]
+    rows = method == "quintiles"
+    if rows.any():
+        best, worst = (
+            np.where(sign == 0, BENCHMARKS.index("lower"), 0),
+            np.where(sign == 0, BENCHMARKS.index("higher"), 2),
+        )
+        by_quintile = np.select([quint == 1, quint == 5, quint >= 2], [best, worst, 1], not_compared)
+        result[rows] = by_quintile[rows]
     rank, size = stats.rank_within(value, peers, polarity)
     table["rank"], table["rank_of"], table["quintile"] = rank, size, quint
     # A count is not benchmarked against a total (a district's visits against the county's): only rates,
@@ -857,7 +757,7 @@ def _benchmark(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
     comparable = _ind(table, settings, "numeric").to_numpy(dtype=bool) & (
         _ind(table, settings, "aggregation").to_numpy(dtype=object) != "sum"
     )
-    table["benchmark"] = pd.Categorical(np.where(comparable, result, "not_compared"))
+    table["benchmark"] = _coded(np.where(comparable, result, not_compared), BENCHMARKS)
 
 
 def _spc(
@@ -865,16 +765,21 @@ def _spc(
 ) -> pd.DataFrame:
     """SPC per native indicator × area series where enabled; returns the per-series summary."""
     numbers = {c: np.full(len(table), np.nan) for c in ("spc_mean", "spc_lower", "spc_upper", "spc_group")}
+    vocabularies = {
+        column: list(dict.fromkeys([*words, ""]))
+        for column, words in (("spc_signal", SPC_SIGNALS), ("spc_rule", SPC_RULES), ("variation", VARIATIONS),
+                              ("assurance", ASSURANCES))
+    }  # fmt: skip
     texts = {
-        c: np.full(len(table), "", dtype=object) for c in ("spc_signal", "spc_rule", "variation", "assurance")
+        column: np.full(len(table), words.index(""), dtype="int8") for column, words in vocabularies.items()
     }
     trial = np.zeros(len(table), dtype=bool)
 
     def store() -> None:
         for column, values in numbers.items():
             table[column] = values
-        for column, values in texts.items():
-            table[column] = pd.Categorical(values)
+        for column, codes in texts.items():
+            table[column] = _coded(codes, vocabularies[column])
         table["spc_trial"] = trial
 
     enabled = _ind(table, settings, "spc_enabled").to_numpy(dtype=bool) & table["native"].to_numpy(dtype=bool)
@@ -920,7 +825,7 @@ def _spc(
             "order": sub["period_start"].to_numpy(),
             "value": sub["value"].to_numpy(dtype="float64"),
             "rebase": rebase,
-            "label": sub["period"].astype(str).to_numpy(dtype=object),
+            "label": sub["period"].to_numpy(),
         },
         index=sub.index,
     )
@@ -929,12 +834,12 @@ def _spc(
     for column in numbers:
         numbers[column][rows] = computed[column].to_numpy(dtype="float64")
     for column in ("spc_signal", "spc_rule"):
-        texts[column][rows] = computed[column].to_numpy(dtype=object)
+        texts[column][rows] = _vocabulary_codes(computed[column], vocabularies[column])
     trial[rows] = computed["spc_trial"].to_numpy(dtype=bool)
     summary = summarise_spc(points, computed, series_settings).reset_index(drop=True)
     # Every point of a series carries the series' (latest point's) variation and assurance icons.
-    texts["variation"][rows] = summary["variation"].to_numpy(dtype=object)[codes]
-    texts["assurance"][rows] = summary["assurance"].to_numpy(dtype=object)[codes]
+    for column in ("variation", "assurance"):
+        texts[column][rows] = _vocabulary_codes(summary[column], vocabularies[column])[codes]
     store()
     return pd.concat([series_frame, summary], axis=1)
 
@@ -960,15 +865,16 @@ def _latest(
         frequency = _ind(table, settings, "frequency_months").to_numpy()
         year_rows = (table["period_months"].to_numpy() == 12) & (frequency > 0) & (frequency < 12)
         eligible = np.where((frequency > 0) & (frequency < 12), year_rows, eligible)
-    eligible &= table["status"].to_numpy(dtype=object) != "no_data"
+    eligible &= table["status"].cat.codes.to_numpy() != NO_DATA
     if report is not None:
         ends = table["period_start"].to_numpy() + table["period_months"].to_numpy()
         eligible &= ends <= report.start + report.months
-    latest = _last_per_pair(table[eligible])
+    rows = np.flatnonzero(eligible)
+    latest = table.iloc[rows[_last_positions(table.iloc[rows][["indicator", "area", "period_start"]])]]
     present = table[["indicator", "area"]].drop_duplicates()
     grid = present.merge(latest, on=["indicator", "area"], how="left")
     roots = [a.id for a in framework.areas if not a.parent] or [""]
-    reported = set(present["indicator"].astype(str))
+    reported = {str(i) for i in present["indicator"].astype(object).unique()}
     missing = pd.DataFrame(
         [(i, a) for i in framework.indicators if i not in reported for a in roots],
         columns=["indicator", "area"],
@@ -976,7 +882,11 @@ def _latest(
     grid = grid.astype({c: object for c in grid.columns if isinstance(grid[c].dtype, pd.CategoricalDtype)})
     latest = pd.concat([grid, missing], ignore_index=True) if len(missing) else grid
     latest["status"] = latest["status"].fillna("no_data")
-    latest["reason"] = latest["reason"].fillna("No data for this indicator yet.")
+    latest.insert(
+        int(latest.columns.get_loc("status")) + 1,
+        "reason",
+        np.where(latest["period_start"].notna(), reasons(latest, framework).astype(object), NO_DATA_YET),
+    )
     if not spc_summary.empty:
         texts = spc_summary[["indicator", "area", "period_months", "spc_text"]].astype(
             {"indicator": object, "area": object}
@@ -1013,20 +923,19 @@ def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
 
 def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFrame:
     """Per outcome or theme (`key`) and area: a count per status, worsening and concern counts, overall status."""
-    counts = pd.crosstab([latest[key], latest["area"]], latest["status"]).reindex(
-        columns=STATUSES, fill_value=0
+    status = pd.Categorical(latest["status"].astype(object), categories=STATUSES).codes
+    flags = pd.DataFrame(
+        {
+            key: latest[key].to_numpy(dtype=object),
+            "area": latest["area"].to_numpy(dtype=object),
+            **{name: status == code for code, name in enumerate(STATUSES)},
+            "worsening": (latest["direction"] == "worsening").to_numpy() if "direction" in latest else False,
+            "special_cause_concern": (latest["spc_signal"] == "special_cause_concern").to_numpy()
+            if "spc_signal" in latest
+            else False,
+        }
     )
-    counts = counts.reset_index()
-    extra = (
-        latest.assign(
-            worsening=(latest.get("direction") == "worsening"),
-            special_cause_concern=(latest.get("spc_signal") == "special_cause_concern"),
-        )
-        .groupby([key, "area"])[["worsening", "special_cause_concern"]]
-        .sum()
-        .reset_index()
-    )
-    counts = counts.merge(extra, on=[key, "area"], how="left")
+    counts = flags.groupby([key, "area"], sort=True).sum().reset_index()
     counts["indicators"] = counts[STATUSES].sum(axis=1)
     counts["status"] = overall_status(counts, framework.rules.rollup)
     return counts
@@ -1083,15 +992,20 @@ def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFr
     return pd.DataFrame(rows, columns=columns)
 
 
+def _last_positions(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of each indicator × area's row with the latest period_start (frame in any order; of
+    rows with the same start, the last), in indicator and area order."""
+    pair = (
+        frame["indicator"].cat.codes.to_numpy().astype("int64") * 100_000 + frame["area"].cat.codes.to_numpy()
+    )
+    order = np.lexsort((frame["period_start"].to_numpy(), pair))
+    paired = pair[order]
+    return order[np.r_[paired[1:] != paired[:-1], True]] if len(order) else order
+
+
 def _last_per_pair(frame: pd.DataFrame) -> pd.DataFrame:
     """For each indicator × area, the row with the latest period_start (frame in any order)."""
-    ordered = frame.sort_values(["indicator", "area", "period_start"], kind="stable")
-    pair = (
-        ordered["indicator"].cat.codes.to_numpy().astype("int64") * 100_000
-        + ordered["area"].cat.codes.to_numpy()
-    )
-    last = np.r_[pair[1:] != pair[:-1], True] if len(pair) else np.zeros(0, dtype=bool)
-    return ordered[last]
+    return frame.iloc[_last_positions(frame)]
 
 
 def _comparisons(
@@ -1117,10 +1031,12 @@ def _comparisons(
     current = _last_per_pair(annual)
     polarity = _ind(current, settings, "polarity").to_numpy(dtype=object)
     sign = np.where(polarity == "lower_is_better", -1.0, 1.0)
+    annual_keys, current_keys = _keys_of(annual, settings, areas), _keys_of(current, settings, areas)
+    annual_values = annual["value"].to_numpy(dtype="float64")
     parts = []
     for back in range(1, years + 1):
-        earlier = _shifted(current, np.full(len(current), 12 * back), settings, areas, annual)
-        change = current["value"].to_numpy(dtype="float64") - earlier["value"].to_numpy(dtype="float64")
+        earlier = _take(annual_values, _lookup(annual_keys, current_keys - 12 * back))
+        change = current["value"].to_numpy(dtype="float64") - earlier
         direction = np.select(
             [np.isnan(change), change * sign > 0, change * sign < 0], ["not_comparable", "improving", "worsening"],
             "no_change",
@@ -1133,7 +1049,7 @@ def _comparisons(
                     "indicator": current["indicator"].to_numpy(), "area": current["area"].to_numpy(),
                     "period": current["period"].astype(str).to_numpy(),
                     "compare_period": _labels(starts, np.full(len(current), 12), framework.year_start_month),
-                    "years_back": back, "value": current["value"].to_numpy(), "compare_value": earlier["value"],
+                    "years_back": back, "value": current["value"].to_numpy(), "compare_value": earlier,
                     "change": change, "direction": direction,
                 }
             )
@@ -1186,28 +1102,26 @@ def evaluate(
     table["outcome"] = _ind(table, settings, "outcome")
     table["theme"] = _ind(table, settings, "theme")
     _intervals(table, settings)
-    _targets(table, framework)
+    _targets(table, framework, settings)
     _status(table, framework, settings)
-    _reasons(table, framework, settings)
     # The previous period is one period back; for biennial surveys, two years back.
     step = _ind(table, settings, "frequency_step").to_numpy(dtype="int64")
     months = table["period_months"].to_numpy(dtype="int64")
     previous = np.where(table["native"].to_numpy() & (step > months), step, months)
-    table["direction"] = pd.Categorical(_direction(table, framework, settings, areas, previous))
-    table["direction_yoy"] = pd.Categorical(
-        _direction(table, framework, settings, areas, np.full(len(table), 12))
-    )
+    keys = _keys_of(table, settings, areas)
+    table["direction"] = _coded(_direction(table, framework, settings, keys, previous), DIRECTIONS)
+    table["direction_yoy"] = _coded(_direction(table, framework, settings, keys, 12), DIRECTIONS)
     series = _series_ids(table, settings, areas)
-    table["trend"] = pd.Categorical(_trend(table, settings, series, previous))
-    _benchmark(table, framework, settings, areas)
+    table["trend"] = _coded(_trend(table, settings, series, previous), TRENDS)
+    _benchmark(table, framework, settings, areas, keys)
     spc_summary = _spc(table, framework, settings, series)
     table["spc_trial"] = table["spc_trial"].astype(bool)
     latest_spc = spc_summary
     if not spc_summary.empty:
         latest_spc = spc_summary[["indicator", "area", "period_months", "variation", "assurance", "spc_text"]]
 
-    ordered = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + ["native", "target_text", "ci95_lower",
-                                                                             "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "ytd"]  # fmt: skip
+    ordered = TABLE_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + ["native", "target_text", "ci95_lower",
+                                                                             "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "gap", "ytd"]  # fmt: skip
     table = table[ordered]
     latest = _latest(table, framework, settings, report, latest_spc)
     outcomes = roll_ups(latest, framework, "outcome")

@@ -40,11 +40,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def export_frame(results: Results, *, all_rows: bool = True) -> pd.DataFrame:
+def export_frame(results: Results) -> pd.DataFrame:
     """The export table: the contract columns first, one row per indicator × area × period."""
-    table = results.table
-    if not all_rows:
-        table = table[table["native"]]
+    table = results.full_table()
     return table[[c for c in EXPORT_COLUMNS if c in table]].reset_index(drop=True)
 
 

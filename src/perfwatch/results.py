@@ -22,6 +22,9 @@ CONTRACT_COLUMNS = [
     "spc_upper", "spc_signal", "spc_rule", "variation", "assurance",
 ]  # fmt: skip
 
+#: The contract columns `Results.table` carries: all but `reason`, which is written on demand.
+TABLE_COLUMNS = [c for c in CONTRACT_COLUMNS if c != "reason"]
+
 #: Further columns of `Results.table`, after the contract ones.
 EXTRA_COLUMNS = [
     "period_start", "period_months", "value_text", "outcome", "theme", "level", "missing", "flag", "note",
@@ -57,8 +60,9 @@ ACTION_STATES = ["done", "on_track", "due_soon", "overdue", "cancelled"]
 class Results:
     """Everything evaluated for one framework, data set and report date.
 
-    - `table`: one row per indicator × area × period (CONTRACT_COLUMNS + EXTRA_COLUMNS), sorted by
-      indicator, area, period_start; includes areas rolled up from their children.
+    - `table`: one row per indicator × area × period (TABLE_COLUMNS + EXTRA_COLUMNS), sorted by
+      indicator, area, period_start; includes areas rolled up from their children. `full_table()` adds
+      the `reason` sentence to every row (it is a rendering, written only when a reader asks for it).
     - `latest`: for each indicator × area, the row at the report period (or the latest period with data
       on or before it); indicators with no data at all have a `no_data` row.
     - `comparisons`: the multi-year comparison for annual reports: indicator, area, period (the reporting
@@ -83,3 +87,11 @@ class Results:
     period: str | None = None
     findings: list[Finding] = field(default_factory=list)
     inputs_hash: str = ""
+
+    def full_table(self) -> pd.DataFrame:
+        """`table` with the `reason` sentence after `status` on every row: the whole export contract."""
+        from perfwatch.reasons import reasons
+
+        out = self.table.copy(deep=False)
+        out.insert(int(out.columns.get_loc("status")) + 1, "reason", reasons(out, self.framework))
+        return out

@@ -300,8 +300,8 @@ def compute_spc(points: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _vocabulary_text(codes: np.ndarray, vocabulary: list[str], index: pd.Index) -> pd.Series:
-    """Text column from codes into a small vocabulary, decoded by pyarrow rather than per row in Python."""
-    return pd.Series(pa.array(vocabulary).take(pa.array(codes)), index=index, dtype="str")
+    """Text column from codes into a small vocabulary: a categorical, never a string per row."""
+    return pd.Series(pd.Categorical.from_codes(codes, categories=vocabulary), index=index)
 
 
 def _compute_used(layout: _Layout, options: _Options) -> dict[str, np.ndarray]:

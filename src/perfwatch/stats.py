@@ -16,24 +16,34 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from perfwatch.results import BENCHMARKS
+from perfwatch.results import TRENDS as RESULT_TRENDS
+
 __all__ = [
     "ESP2013",
+    "JUDGEMENTS",
+    "TRENDS",
     "TREND_CHI2_THRESHOLD",
     "TREND_VALUE_TYPES",
     "attach_weights",
+    "ci_contains_raw",
     "compare_ci_contains",
     "compare_overlap",
     "compare_two_level",
     "dsr",
     "isr_ci",
+    "judgement_codes",
     "mean_ci",
     "normalise_band",
+    "overlap_raw",
+    "polarity_signs",
     "poisson_count_ci",
     "quintiles",
     "rank_within",
     "rate_ci",
     "recent_trend",
-    "trend_windows",
+    "two_level_raw",
+    "trend_window_codes",
     "wilson_ci",
     "z_value",
 ]
@@ -290,25 +300,39 @@ def dsr(
     return result.reset_index()
 
 
+#: The words of a comparison, in the order of their codes (`judgement_codes`).
+JUDGEMENTS = tuple(BENCHMARKS)
+#: The recent-trend words, in the order of their codes (`trend_window_codes`).
+TRENDS = tuple(RESULT_TRENDS)
+
+
+def polarity_signs(polarity: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """+1 higher_is_better, −1 lower_is_better, 0 no_judgement, NaN for anything else."""
+    pol = _labels(polarity, shape)
+    return np.select([pol == _HIGHER, pol == _LOWER, pol == "no_judgement"], [1.0, -1.0, 0.0], default=np.nan)
+
+
+def judgement_codes(raw: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """Raw comparisons (+1 area higher, −1 lower, 0 similar, NaN not compared) and polarity signs
+    (`polarity_signs`) to codes into JUDGEMENTS."""
+    raw, signs = np.broadcast_arrays(np.asarray(raw, dtype=float), np.asarray(signs, dtype=float))
+    judged = raw * signs
+    better, similar, worse, higher, lower, not_compared = (
+        JUDGEMENTS.index(j) for j in ("better", "similar", "worse", "higher", "lower", "not_compared")
+    )
+    codes = np.select(
+        [np.isnan(raw) | np.isnan(signs), raw == 0, judged > 0, judged < 0, raw > 0],
+        [not_compared, similar, better, worse, higher],
+        default=lower,
+    )
+    return codes.astype("int8")
+
+
 def _judge(raw: np.ndarray, polarity: Any) -> np.ndarray:
-    """Map raw comparisons (+1 area higher, −1 lower, 0 similar, NaN not compared) to perfwatch words."""
-    raw, pol = np.broadcast_arrays(raw, _labels(polarity, np.shape(polarity)))
-    higher_good, lower_good = pol == _HIGHER, pol == _LOWER
-    neutral = pol == "no_judgement"
-    above, below = raw > 0, raw < 0
-    return np.select(
-        [
-            raw == 0,
-            above & higher_good,
-            below & higher_good,
-            above & lower_good,
-            below & lower_good,
-            above & neutral,
-            below & neutral,
-        ],
-        ["similar", "better", "worse", "worse", "better", "higher", "lower"],
-        default="not_compared",
-    ).astype(object)
+    """Map raw comparisons to perfwatch words (JUDGEMENTS)."""
+    raw = np.asarray(raw, dtype=float)
+    codes = judgement_codes(raw, polarity_signs(polarity, np.broadcast_shapes(raw.shape, np.shape(polarity))))
+    return np.asarray(np.asarray(JUDGEMENTS, dtype=object)[codes], dtype=object)  # 0-d stays an array
 
 
 def _all_finite(*arrays: np.ndarray) -> np.ndarray:
@@ -316,6 +340,16 @@ def _all_finite(*arrays: np.ndarray) -> np.ndarray:
     for a in arrays:
         ok &= np.isfinite(a)
     return ok
+
+
+def ci_contains_raw(value: Any, lower: Any, upper: Any, benchmark_value: Any) -> np.ndarray:
+    """`compare_ci_contains` before polarity: +1 area higher, −1 lower, 0 similar, NaN not compared."""
+    v, lo, hi, b = np.broadcast_arrays(
+        _floats(value), _floats(lower), _floats(upper), _floats(benchmark_value)
+    )
+    known = _all_finite(v, lo, hi, b) & (lo <= hi)
+    raw = np.select([b < lo, b > hi], [1.0, -1.0], default=0.0)
+    return np.where(known, raw, np.nan)
 
 
 def compare_ci_contains(
@@ -327,12 +361,28 @@ def compare_ci_contains(
     by polarity: `better`/`worse`, or `higher`/`lower` for `no_judgement`. Missing value, limits,
     benchmark or an unknown polarity give `not_compared`. Pass the limits at the comparison's level.
     """
-    v, lo, hi, b = np.broadcast_arrays(
-        _floats(value), _floats(lower), _floats(upper), _floats(benchmark_value)
+    return _judge(ci_contains_raw(value, lower, upper, benchmark_value), polarity)
+
+
+def two_level_raw(
+    value: Any, lower95: Any, upper95: Any, lower998: Any, upper998: Any, benchmark_value: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """`compare_two_level` before polarity: (raw as `ci_contains_raw`, True where significant at 95%
+    only rather than at 99.8%)."""
+    v, lo95, hi95, lo998, hi998, b = np.broadcast_arrays(
+        _floats(value),
+        _floats(lower95),
+        _floats(upper95),
+        _floats(lower998),
+        _floats(upper998),
+        _floats(benchmark_value),
     )
-    known = _all_finite(v, lo, hi, b) & (lo <= hi)
-    raw = np.select([b < lo, b > hi], [1.0, -1.0], default=0.0)
-    return _judge(np.where(known, raw, np.nan), polarity)
+    known = _all_finite(v, lo95, hi95, lo998, hi998, b) & (lo95 <= hi95) & (lo998 <= hi998)
+    inside95 = (lo95 <= b) & (b <= hi95)
+    above95 = (lo998 <= b) & (b <= lo95)
+    below95 = (hi95 <= b) & (b <= hi998)
+    raw = np.select([inside95, above95, below95, v < b], [0.0, 1.0, -1.0, -1.0], default=1.0)
+    return np.where(known, raw, np.nan), above95 | below95
 
 
 def compare_two_level(
@@ -349,24 +399,30 @@ def compare_two_level(
     Returns (label, grade): label as `compare_ci_contains`; grade adds the level at which the difference
     is significant, e.g. `better_95`, `worse_99.8`, `higher_99.8`, or `similar` / `not_compared`.
     """
-    v, lo95, hi95, lo998, hi998, b = np.broadcast_arrays(
-        _floats(value),
-        _floats(lower95),
-        _floats(upper95),
-        _floats(lower998),
-        _floats(upper998),
-        _floats(benchmark_value),
-    )
-    known = _all_finite(v, lo95, hi95, lo998, hi998, b) & (lo95 <= hi95) & (lo998 <= hi998)
-    inside95 = (lo95 <= b) & (b <= hi95)
-    above95 = (lo998 <= b) & (b <= lo95)
-    below95 = (hi95 <= b) & (b <= hi998)
-    raw = np.select([inside95, above95, below95, v < b], [0.0, 1.0, -1.0, -1.0], default=1.0)
-    label = _judge(np.where(known, raw, np.nan), polarity)
-    level = np.where(above95 | below95, "_95", "_99.8")
+    raw, at95 = two_level_raw(value, lower95, upper95, lower998, upper998, benchmark_value)
+    label = _judge(raw, polarity)
+    level = np.where(at95, "_95", "_99.8")
     graded = np.char.add(label.astype(str), level).astype(object)
     grade = np.where(np.isin(label, ["similar", "not_compared"]), label, graded).astype(object)
     return label, grade
+
+
+def overlap_raw(
+    value_a: Any, lower_a: Any, upper_a: Any, value_b: Any, lower_b: Any, upper_b: Any
+) -> np.ndarray:
+    """`compare_overlap` before polarity: +1 A higher, −1 A lower, 0 similar, NaN not compared."""
+    va, la, ua, vb, lb, ub = np.broadcast_arrays(
+        _floats(value_a),
+        _floats(lower_a),
+        _floats(upper_a),
+        _floats(value_b),
+        _floats(lower_b),
+        _floats(upper_b),
+    )
+    known = _all_finite(va, la, ua, vb, lb, ub) & (la <= ua) & (lb <= ub)
+    overlap = np.where(va >= vb, la <= ub, lb <= ua)
+    raw = np.select([overlap, va > vb], [0.0, 1.0], default=-1.0)
+    return np.where(known, raw, np.nan)
 
 
 def compare_overlap(
@@ -384,18 +440,16 @@ def compare_overlap(
     Also the direction-of-travel rule: with A the current period and B the earlier one, `better` means
     improving, `worse` worsening and `similar` no change (for `no_judgement`, `higher`/`lower`).
     """
-    va, la, ua, vb, lb, ub = np.broadcast_arrays(
-        _floats(value_a),
-        _floats(lower_a),
-        _floats(upper_a),
-        _floats(value_b),
-        _floats(lower_b),
-        _floats(upper_b),
-    )
-    known = _all_finite(va, la, ua, vb, lb, ub) & (la <= ua) & (lb <= ub)
-    overlap = np.where(va >= vb, la <= ub, lb <= ua)
-    raw = np.select([overlap, va > vb], [0.0, 1.0], default=-1.0)
-    return _judge(np.where(known, raw, np.nan), polarity)
+    return _judge(overlap_raw(value_a, lower_a, upper_a, value_b, lower_b, upper_b), polarity)
+
+
+def _group_codes(groups: Any) -> tuple[np.ndarray, int]:
+    """Codes 0..k−1 for group keys (numbers are factorized as numbers, never boxed as objects)."""
+    array = groups.to_numpy() if isinstance(groups, pd.Series | pd.Index) else np.asarray(groups)
+    if array.dtype.kind not in "iufb":
+        array = pd.Series(array, dtype=object)
+    codes, uniques = pd.factorize(array, use_na_sentinel=False)
+    return codes, len(uniques)
 
 
 def quintiles(values: Any, groups: Any, polarity: Any) -> np.ndarray:
@@ -407,14 +461,14 @@ def quintiles(values: Any, groups: Any, polarity: Any) -> np.ndarray:
     `lower_is_better` 1 is the best (lowest); for `no_judgement` 1 is the lowest.
     """
     v = _floats(values).ravel()
-    codes, uniques = pd.factorize(pd.Series(groups, dtype=object), use_na_sentinel=False)
+    codes, n_groups = _group_codes(groups)
     valid = np.isfinite(v)
-    size = np.bincount(codes[valid], minlength=len(uniques))
+    size = np.bincount(codes[valid], minlength=n_groups)
     sorted_values = v[valid][np.lexsort((v[valid], codes[valid]))]
     starts = np.cumsum(size) - size
     enough = size >= _QUINTILE_MIN_VALUES
     g_size, g_start = size[enough], starts[enough]
-    bounds = np.full((len(uniques), 4), np.inf)
+    bounds = np.full((n_groups, 4), np.inf)
     for j in range(1, 5):
         position = (g_size - 1) * (0.2 * j)
         whole = np.floor(position).astype(int)
@@ -435,11 +489,21 @@ def rank_within(values: Any, groups: Any, polarity: Any) -> tuple[np.ndarray, np
     Returns (rank, group size), the size counting the group's valid values. Missing values rank NaN.
     """
     v = _floats(values).ravel()
-    codes, uniques = pd.factorize(pd.Series(groups, dtype=object), use_na_sentinel=False)
+    codes, n_groups = _group_codes(groups)
     pol = _labels(polarity, v.shape)
     key = np.select([pol == _LOWER, (pol == _HIGHER) | (pol == "no_judgement")], [v, -v], default=np.nan)
-    rank = pd.Series(key).groupby(codes).rank(method="min").to_numpy(dtype=float)
-    size = np.bincount(codes, weights=np.isfinite(v), minlength=len(uniques))
+    # Sorted by group then key (NaN last): a value's rank is its position in the group, ties taking the
+    # position of the first of them ('min').
+    order = np.lexsort((key, codes))
+    sorted_codes, sorted_key = codes[order], key[order]
+    position = np.arange(len(order))
+    group_first = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]] if len(order) else np.zeros(0, bool)
+    run_first = group_first | np.r_[True, sorted_key[1:] != sorted_key[:-1]] if len(order) else group_first
+    group_start = np.maximum.accumulate(np.where(group_first, position, 0))
+    run_start = np.maximum.accumulate(np.where(run_first, position, 0))
+    rank = np.empty(len(order))
+    rank[order] = np.where(np.isnan(sorted_key), np.nan, run_start - group_start + 1)
+    size = np.bincount(codes, weights=np.isfinite(v), minlength=n_groups)
     return rank, size[codes]
 
 
@@ -548,7 +612,7 @@ def recent_trend(
         default="",
     )
     calculated = reason == ""
-    trend = _trend_words(calculated, slopes, chi2, pol)
+    trend = np.asarray(TRENDS, dtype=object)[_trend_codes(calculated, slopes, chi2, pol)]
     return pd.DataFrame(
         {
             "trend": trend.astype(object),
@@ -598,35 +662,31 @@ def _trend_statistics(
     return slopes, chi2, inputs_ok
 
 
-def _trend_words(calculated: np.ndarray, slopes: np.ndarray, chi2: np.ndarray, pol: np.ndarray) -> np.ndarray:
-    """The trend label: significant only if all six slopes agree in sign and χ² passes the 99.8% level."""
+def _trend_codes(calculated: np.ndarray, slopes: np.ndarray, chi2: np.ndarray, pol: np.ndarray) -> np.ndarray:
+    """The trend: significant only if all six slopes agree in sign and χ² passes the 99.8% level."""
     consistent = (slopes < 0).all(axis=1) | (slopes >= 0).all(axis=1)
     significant = calculated & consistent & (chi2 > TREND_CHI2_THRESHOLD)
     rising = slopes[:, 0] > 0
-    return np.select(
-        [
-            ~calculated,
-            ~significant,
-            (pol == _HIGHER) & rising,
-            (pol == _HIGHER) & ~rising,
-            (pol == _LOWER) & rising,
-            (pol == _LOWER) & ~rising,
-            rising,
-        ],
-        [
-            "cannot_be_calculated",
-            "no_significant_change",
+    higher, lower = pol == _HIGHER, pol == _LOWER
+    improving, worsening, increasing, decreasing, no_change, cannot = (
+        TRENDS.index(t)
+        for t in (
             "improving",
             "worsening",
-            "worsening",
-            "improving",
             "increasing",
-        ],
-        default="decreasing",
+            "decreasing",
+            "no_significant_change",
+            "cannot_be_calculated",
+        )
     )
+    return np.select(
+        [~calculated, ~significant, higher | lower, rising],
+        [cannot, no_change, np.where(rising == higher, improving, worsening), increasing],
+        default=decreasing,
+    ).astype("int8")
 
 
-def trend_windows(
+def trend_window_codes(
     value: np.ndarray,
     lower95: np.ndarray,
     upper95: np.ndarray,
@@ -636,7 +696,7 @@ def trend_windows(
     polarity: Any,
     test: Any = "A",
 ) -> np.ndarray:
-    """The recent trend of many five-point windows at once: inputs are (n, 5) matrices, oldest first.
+    """Codes into TRENDS of the recent trend of many five-point windows at once: inputs are (n, 5) matrices, oldest first.
 
     For a trend at every point of a long table: each row's window is the point and the four before it,
     with NaN where a period is missing (a gap ends the unbroken run, so the window cannot be calculated).
@@ -659,4 +719,4 @@ def trend_windows(
         & (np.isfinite(lo) & np.isfinite(hi)).all(axis=1)
         & inputs_ok
     )
-    return _trend_words(calculated, slopes, chi2, pol).astype(object)
+    return _trend_codes(calculated, slopes, chi2, pol)

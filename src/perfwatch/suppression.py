@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.errors import Finding
+from perfwatch.reasons import reasons
 
 if TYPE_CHECKING:
     from perfwatch.model import Framework
@@ -47,13 +48,6 @@ COUNT_HIDDEN = [
 SERIES_HIDDEN_NUMBERS = ["spc_mean", "spc_lower", "spc_upper"]
 SERIES_HIDDEN_TEXT = ["spc_signal", "spc_rule", "variation", "assurance", "spc_text"]
 SERIES = ["indicator", "area", "period_months"]
-
-
-def reason_text(threshold: int) -> str:
-    return (
-        f"the value is suppressed (small numbers: a count below {threshold}, or a figure hidden so that "
-        "a total cannot reveal one)"
-    )
 
 
 def _indicator_settings(framework: Framework) -> pd.DataFrame:
@@ -178,7 +172,6 @@ def _apply(table: pd.DataFrame, mask: np.ndarray, threshold: int) -> pd.DataFram
             out[column] = out[column].astype("float64").where(~mask, np.nan)
     out["missing"] = np.where(mask, SUPPRESSED, out["missing"].astype(object))
     out["status"] = np.where(mask, "no_data", out["status"].astype(object))
-    out["reason"] = np.where(mask, reason_text(threshold), out["reason"].astype(object))
     if "benchmark" in out:
         out["benchmark"] = np.where(mask, "not_compared", out["benchmark"].astype(object))
     series_hit = pd.Series(mask).groupby(_series_codes(out)).transform("any").to_numpy()
@@ -216,8 +209,9 @@ def _hide_comparators(out: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def _align_latest(latest: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """`latest` with every column it shares with `table` taken from the (suppressed) table row."""
+def _align_latest(latest: pd.DataFrame, table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """`latest` with every column it shares with `table` taken from the (suppressed) table row, and its
+    reasons written again from them."""
     keys = ["indicator", "area", "period_start", "period_months"]
     position = pd.MultiIndex.from_frame(table[keys]).get_indexer(pd.MultiIndex.from_frame(latest[keys]))
     found = position >= 0
@@ -226,6 +220,8 @@ def _align_latest(latest: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         if column in table and column not in keys:
             values = table[column].to_numpy()[np.where(found, position, 0)]
             out[column] = np.where(found, values, out[column].to_numpy()) if len(out) else out[column]
+    if "reason" in out and found.any():
+        out["reason"] = np.where(found, reasons(out, framework).astype(object), out["reason"].astype(object))
     return out
 
 
@@ -276,7 +272,7 @@ def suppress(results: Results, threshold: int | None = None) -> Results:
     if not mask.any():
         return results
     suppressed_table = _apply(table, mask, threshold)
-    latest = _align_latest(results.latest, suppressed_table)
+    latest = _align_latest(results.latest, suppressed_table, results.framework)
     findings = [
         *results.findings,
         Finding(

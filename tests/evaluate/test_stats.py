@@ -312,6 +312,43 @@ def test_rank_within_by_polarity():
     np.testing.assert_array_equal(rank, [1, 4, 2, np.nan, 2, 1])
 
 
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([1.0, 2.0, 2.5, np.nan, -1.0, 7.0]), st.integers(0, 3)),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from(["higher_is_better", "lower_is_better", "no_judgement"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_rank_within_matches_pandas_min_rank(rows, polarity):
+    values = np.array([v for v, _ in rows])
+    groups = np.array([g for _, g in rows])
+    key = values if polarity == "lower_is_better" else -values
+    expected = pd.Series(key).groupby(groups).rank(method="min").to_numpy()
+    rank, size = stats.rank_within(values, groups, polarity)
+    np.testing.assert_array_equal(rank, expected)
+    np.testing.assert_array_equal(size, pd.Series(np.isfinite(values)).groupby(groups).transform("sum"))
+
+
+@given(st.lists(st.sampled_from([-2.0, -1.0, 0.0, 1.0, 3.0, np.nan]), min_size=1, max_size=40))
+@settings(max_examples=100, deadline=None)
+def test_judgements_follow_polarity(raw):
+    """The words of a raw comparison (+ area higher, − lower, 0 similar, NaN not compared), by polarity."""
+    raw = np.array(raw)
+    expected = {
+        "higher_is_better": ("better", "worse"), "lower_is_better": ("worse", "better"),
+        "no_judgement": ("higher", "lower"), "unknown": ("not_compared", "not_compared"),
+    }  # fmt: skip
+    for polarity, (above, below) in expected.items():
+        words = stats._judge(raw, polarity)
+        for word, r in zip(words, raw, strict=True):
+            if np.isnan(r) or polarity == "unknown":
+                assert word == "not_compared"
+            else:
+                assert word == (above if r > 0 else below if r < 0 else "similar")
+
+
 # --- recent trend ------------------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ def set_value(project: Project, old: str, new: str) -> None:
 
 
 def row(results, indicator: str, area: str, period: str) -> pd.Series:
-    table = results.table
+    table = results.full_table()
     found = table[(table["indicator"] == indicator) & (table["area"] == area) & (table["period"] == period)]
     assert len(found) == 1, (indicator, area, period, len(found))
     return found.iloc[0]
