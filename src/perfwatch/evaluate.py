@@ -215,19 +215,19 @@ def _containing_start(starts: np.ndarray, length: np.ndarray, year_start: int) -
     return starts - np.where(length > 1, offset, 0)
 
 
-def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.DataFrame:
+def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, year_start: int) -> pd.DataFrame:
     """Data finer than an indicator's frequency rolled up to it; sub-annual indicators also get years."""
     freq = _ind(obs, settings, "frequency_months").fillna(0).to_numpy(dtype="int64")
     native = np.where(freq > 0, np.maximum(freq, obs["period_months"].to_numpy()), obs["period_months"])
     finer = obs["period_months"].to_numpy() < native
     out = [obs[~finer].assign(native=True)]
-    to_native = obs[finer].assign(target_months=native[finer])
-    if len(to_native):
-        out.append(_aggregate(to_native, settings, year_start).assign(native=True))
+    if finer.any():
+        out.append(_aggregate(obs[finer], settings, areas, native[finer], year_start).assign(native=True))
     # Year rows for sub-annual indicators (the annual report compares years).
     sub_annual = obs[(native < 12) & (obs["period_months"].to_numpy() < 12)]
     if len(sub_annual):
-        years = _aggregate(sub_annual.assign(target_months=12), settings, year_start).assign(native=False)
+        twelve = np.full(len(sub_annual), 12)
+        years = _aggregate(sub_annual, settings, areas, twelve, year_start).assign(native=False)
         given = pd.MultiIndex.from_frame(obs.loc[obs["period_months"] == 12, KEYS])
         out.append(years[~pd.MultiIndex.from_frame(years[KEYS]).isin(given)])  # a given outturn wins
     combined = pd.concat(out, ignore_index=True)
@@ -238,77 +238,99 @@ def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.D
     return combined
 
 
-def _aggregate(rows: pd.DataFrame, settings: pd.DataFrame, year_start: int) -> pd.DataFrame:
-    """Sum, ratio, mean or last of the rows in each containing period."""
-    target = rows["target_months"].to_numpy(dtype="int64")
+class _Groups:
+    """Rows grouped by an int64 key, each group in `order`: sums, means and last values by bincount and
+    reduceat, with no pandas groupby over wide frames."""
+
+    def __init__(self, key: np.ndarray, order: np.ndarray) -> None:
+        self.sort = np.lexsort((order, key))
+        sorted_key = key[self.sort]
+        first = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+        self.group = np.cumsum(first) - 1
+        self.first = np.flatnonzero(first)  # positions in sorted order
+        self.size = np.diff(np.r_[self.first, len(sorted_key)])
+
+    @property
+    def first_rows(self) -> np.ndarray:
+        """Each group's first row (in the caller's row order)."""
+        return self.sort[self.first]
+
+    def complete_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sums that are NaN unless every row of the group has a value (a gap never reads as zero)."""
+        v = values[self.sort]
+        present = ~np.isnan(v)
+        total = np.bincount(self.group, weights=np.where(present, v, 0.0), minlength=len(self.first))
+        return np.where(
+            np.bincount(self.group, weights=present, minlength=len(self.first)) == self.size, total, np.nan
+        )
+
+    def mean(self, values: np.ndarray) -> np.ndarray:
+        v = values[self.sort]
+        present = ~np.isnan(v)
+        with np.errstate(all="ignore"):
+            return np.bincount(
+                self.group, weights=np.where(present, v, 0.0), minlength=len(self.first)
+            ) / np.bincount(self.group, weights=present, minlength=len(self.first))
+
+    def total(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.group, weights=values[self.sort], minlength=len(self.first))
+
+    def last(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """The last present value of each group (missing where the group has none)."""
+        sorted_present = present[self.sort]
+        position = np.where(sorted_present, np.arange(len(self.sort)), -1)
+        last = np.maximum.reduceat(position, self.first) if len(self.first) else position[:0]
+        return _take(values[self.sort], last)
+
+
+def _aggregate(
+    rows: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, target: np.ndarray, year_start: int
+) -> pd.DataFrame:
+    """Sum, ratio, mean or last of the rows in each containing period of `target` months."""
     start = _containing_start(rows["period_start"].to_numpy(dtype="int64"), target, year_start)
-    work = pd.DataFrame(
-        {
-            "indicator": rows["indicator"].array,
-            "area": rows["area"].array,
-            "period_start": start,
-            "period_months": target,
-            "value": rows["value"].to_numpy(dtype="float64"),
-            "numerator": rows["numerator"].to_numpy(dtype="float64"),
-            "denominator": rows["denominator"].to_numpy(dtype="float64"),
-            "months": rows["period_months"].to_numpy(dtype="int64"),
-            "order": rows["period_start"].to_numpy(dtype="int64"),
-            "suppressed": (rows["missing"] == "suppressed").to_numpy(),
-            "value_text": rows["value_text"].to_numpy(dtype=object),
-        }
+    indicator_codes = _indicator_codes(rows, settings)
+    area_codes = _area_codes(rows, "area", areas)
+    groups = _Groups(
+        _row_keys(indicator_codes, np.maximum(area_codes, 0), target, start), rows["period_start"].to_numpy()
     )
-    keys = ["indicator", "area", "period_start", "period_months"]
-    work = work.sort_values(keys + ["order"], kind="stable")
-    grouped = work.groupby(keys, sort=False, observed=True)
-    result = _complete_sums(grouped, ["numerator", "denominator"])
-    result["value_sum"] = _complete_sums(grouped, ["value"])["value"]
-    result["value_mean"] = grouped["value"].mean()
-    result["value_last"] = grouped["value"].last()
-    result["months"] = grouped["months"].sum()
-    result["suppressed"] = grouped["suppressed"].any()
-    result["value_text"] = grouped["value_text"].last()
-    result = result.reset_index()
-    agg = _ind(result, settings, "aggregation").to_numpy(dtype=object)
-    per = _ind(result, settings, "per").to_numpy(dtype="float64")
+    first = groups.first_rows
+    value = rows["value"].to_numpy(dtype="float64")
+    numerator = groups.complete_sum(rows["numerator"].to_numpy(dtype="float64"))
+    denominator = groups.complete_sum(rows["denominator"].to_numpy(dtype="float64"))
+    months = groups.total(rows["period_months"].to_numpy(dtype="float64"))
+    suppressed = groups.total((rows["missing"] == "suppressed").to_numpy(dtype="float64")) > 0
+    texts = rows["value_text"].astype(object).to_numpy()
+    agg = settings["aggregation"].to_numpy(dtype=object)[indicator_codes[first]]
+    per = settings["per"].to_numpy(dtype="float64")[indicator_codes[first]]
     with np.errstate(all="ignore"):
-        ratio = result["numerator"].to_numpy() / result["denominator"].to_numpy() * per
+        ratio = numerator / denominator * per
     value = np.select(
         [agg == "sum", agg == "ratio", agg == "mean"],
-        [result["value_sum"], np.where(np.isnan(ratio), np.nan, ratio), result["value_mean"]],
-        default=result["value_last"],
+        [groups.complete_sum(value), ratio, groups.mean(value)],
+        default=groups.last(value, ~np.isnan(value)),
     )
-    partial = result["months"].to_numpy() < result["period_months"].to_numpy()
+    group_months, group_start = target[first], start[first]
     return pd.DataFrame(
         {
-            "indicator": result["indicator"],
-            "area": result["area"],
-            "period": _labels(
-                result["period_start"].to_numpy(), result["period_months"].to_numpy(), year_start
-            ),
-            "period_start": result["period_start"],
-            "period_months": result["period_months"],
+            "indicator": rows["indicator"].array.take(first),
+            "area": rows["area"].array.take(first),
+            "period": _labels(group_start, group_months, year_start),
+            "period_start": group_start,
+            "period_months": group_months,
             "value": value,
-            "numerator": np.where(agg == "ratio", result["numerator"], np.nan),
-            "denominator": np.where(agg == "ratio", result["denominator"], np.nan),
-            "value_text": result["value_text"],
-            "missing": np.where(
-                np.isnan(value), np.where(result["suppressed"], "suppressed", "not_available"), ""
-            ),
-            "flag": np.where(partial, "partial", ""),
+            "numerator": np.where(agg == "ratio", numerator, np.nan),
+            "denominator": np.where(agg == "ratio", denominator, np.nan),
+            "value_text": groups.last(texts, pd.notna(texts)),
+            "missing": np.where(np.isnan(value), np.where(suppressed, "suppressed", "not_available"), ""),
+            "flag": np.where(months < group_months, "partial", ""),
             "note": "",
         }
     )
 
 
-def _complete_sums(grouped, columns: list[str]) -> pd.DataFrame:
-    """Group sums that are NaN unless every row of the group has a value (a gap never reads as zero)."""
-    sums = grouped[columns].sum(min_count=1)
-    counts = grouped[columns].count()
-    sizes = grouped.size()
-    return sums.where(counts.eq(sizes, axis=0))
-
-
-def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> pd.DataFrame:
+def _roll_up_areas(
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, areas: pd.Index
+) -> pd.DataFrame:
     """Parents without their own data get the sum of their children's numerators and denominators.
 
     Only where every child of the parent has data for that indicator and period (a missing child never
@@ -316,11 +338,9 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
     (a nation listed with one council is not the sum of its children).
     """
     rolls = {a.id for a in framework.areas if a.roll_up != "off"}
-    needs_all = {a.id for a in framework.areas if a.roll_up == "complete"}
     parents = {a.id: a.parent for a in framework.areas if a.parent and a.parent in rolls}
     if not parents:
         return table
-    child_count = pd.Series(parents).value_counts()
     depth = {}
     for area in framework.areas:
         d, seen, node = 0, set(), area.id
@@ -328,35 +348,63 @@ def _roll_up_areas(table: pd.DataFrame, framework: Framework, settings: pd.DataF
             seen.add(node)
             node, d = parents[node], d + 1
         depth[area.id] = d
-    keys = ["indicator", "area", "period_start", "period_months"]
+    # Per area code: its parent's code (−1: none), depth, number of children, and whether all are needed.
+    parent_of = np.full(len(areas), -1, dtype="int64")
+    parent_of[areas.get_indexer(list(parents))] = areas.get_indexer(list(parents.values()))
+    depth_of = np.zeros(len(areas), dtype="int64")
+    depth_of[areas.get_indexer(list(depth))] = list(depth.values())
+    children_of = np.bincount(parent_of[parent_of >= 0], minlength=len(areas))
+    needs_all = np.zeros(len(areas), dtype=bool)
+    needs_all[areas.get_indexer([a.id for a in framework.areas if a.roll_up == "complete"])] = True
+    summable = settings["aggregation"].isin(["sum", "ratio"]).to_numpy()
+    is_ratio = (settings["aggregation"] == "ratio").to_numpy()
+    per = settings["per"].to_numpy(dtype="float64")
     for level in sorted({d for d in depth.values() if d > 0}, reverse=True):
-        children = [a for a, d in depth.items() if d == level and a in parents]
-        summable = _ind(table, settings, "aggregation").isin(["sum", "ratio"]).to_numpy()
-        rows = table[summable & table["area"].isin(children).to_numpy()]
-        if rows.empty:
+        indicator_codes = _indicator_codes(table, settings)
+        area_codes = _area_codes(table, "area", areas)
+        months = table["period_months"].to_numpy(dtype="int64")
+        starts = table["period_start"].to_numpy(dtype="int64")
+        rows = np.flatnonzero(summable[indicator_codes] & (depth_of[area_codes] == level) & (area_codes >= 0))
+        parent = parent_of[area_codes[rows]]
+        parent_keys = _row_keys(indicator_codes[rows], parent, months[rows], starts[rows])
+        # A parent's own data wins: only keys the table does not have yet are summed.
+        absent = ~pd.Index(parent_keys).isin(
+            _row_keys(indicator_codes, np.maximum(area_codes, 0), months, starts)
+        )
+        rows, parent, parent_keys = rows[absent], parent[absent], parent_keys[absent]
+        if not len(rows):
             continue
-        rows = rows.assign(area=rows["area"].map(parents))
-        grouped = rows.groupby(keys + ["period", "native"], sort=False)
-        summed = _complete_sums(grouped, ["value", "numerator", "denominator"])
-        summed["children"] = grouped.size()
-        summed = summed.reset_index()
-        complete = summed["children"].to_numpy() == summed["area"].map(child_count).to_numpy()
-        summed = summed[complete | ~summed["area"].isin(needs_all).to_numpy()]
-        ratio = _ind(summed, settings, "aggregation").to_numpy() == "ratio"
-        per = _ind(summed, settings, "per").to_numpy(dtype="float64")
+        native = table["native"].to_numpy(dtype=bool)[rows]
+        groups = _Groups(parent_keys * 2 + native, np.zeros(len(rows)))
+        sums = {
+            column: groups.complete_sum(table[column].to_numpy(dtype="float64")[rows])
+            for column in ("value", "numerator", "denominator")
+        }
+        first = rows[groups.first_rows]
+        group_parent = parent[groups.first_rows]
+        ratio = is_ratio[indicator_codes[first]]
         with np.errstate(all="ignore"):
-            value = np.where(ratio, summed["numerator"] / summed["denominator"] * per, summed["value"])
-        summed["value"] = value
-        summed = summed[~np.isnan(value)]
-        existing = pd.MultiIndex.from_frame(table[keys])
-        new = summed[~pd.MultiIndex.from_frame(summed[keys]).isin(existing)]
-        if new.empty:
+            value = np.where(
+                ratio, sums["numerator"] / sums["denominator"] * per[indicator_codes[first]], sums["value"]
+            )
+        keep = ((groups.size == children_of[group_parent]) | ~needs_all[group_parent]) & ~np.isnan(value)
+        if not keep.any():
             continue
-        new = new.drop(columns=["children"]).assign(
-            numerator=np.where(_ind(new, settings, "aggregation") == "ratio", new["numerator"], np.nan),
-            denominator=np.where(_ind(new, settings, "aggregation") == "ratio", new["denominator"], np.nan),
-            flag="rolled_up",
-            missing="",
+        first, ratio = first[keep], ratio[keep]
+        new = pd.DataFrame(
+            {
+                "indicator": table["indicator"].array.take(first),
+                "area": pd.Categorical.from_codes(group_parent[keep], categories=areas),
+                "period": table["period"].array.take(first),
+                "period_start": starts[first],
+                "period_months": months[first],
+                "native": native[groups.first_rows][keep],
+                "value": value[keep],
+                "numerator": np.where(ratio, sums["numerator"][keep], np.nan),
+                "denominator": np.where(ratio, sums["denominator"][keep], np.nan),
+                "flag": "rolled_up",
+                "missing": "",
+            }
         )
         table = _fill_defaults(pd.concat([table, new], ignore_index=True))
     return table
@@ -1087,9 +1135,9 @@ def evaluate(
     obs["indicator"] = pd.Categorical(obs["indicator"].astype(object), categories=settings.index)
     obs["area"] = pd.Categorical(obs["area"].astype(object), categories=areas)
     obs = _fill_defaults(_standardise_bands(_fill_defaults(obs), settings))
-    table = _roll_up(obs, settings, ys)
+    table = _roll_up(obs, settings, areas, ys)
     table = _fill_defaults(table)
-    table = _roll_up_areas(table, framework, settings)
+    table = _roll_up_areas(table, framework, settings, areas)
     table = _fill_defaults(table)
     table["native"] = table["native"].fillna(True).astype(bool)
     # Ids as categories in framework order: every per-indicator lookup is a take on integer codes.

@@ -516,6 +516,30 @@ def _all_and_leave_one_out(*terms: np.ndarray) -> list[np.ndarray]:
     return sums
 
 
+def _row_sum(matrix: np.ndarray) -> np.ndarray:
+    """Sum of a (rows × 5) matrix's columns in order: what `sum(axis=1)` gives, without its temporaries."""
+    total = matrix[:, 0].copy()
+    for column in range(1, matrix.shape[1]):
+        total += matrix[:, column]
+    return total
+
+
+def _weighted_slopes(weight: np.ndarray, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Weighted least-squares slopes over all five points, then leaving out each point in turn (rows × 6),
+    with the all-points spread and weight sum; one column at a time, so memory stays a few rows wide."""
+    weighted_y = weight * y
+    s0, s1, s2 = _row_sum(weight), _row_sum(weight * t), _row_sum(weight * t**2)
+    sy, sty = _row_sum(weighted_y), _row_sum(weighted_y * t)
+    slopes = np.empty((len(weight), _TREND_POINTS + 1))
+    spread = s0 * s2 - s1**2
+    slopes[:, 0] = (s0 * sty - s1 * sy) / spread
+    for k in range(_TREND_POINTS):
+        w, wy, tk = weight[:, k], weighted_y[:, k], t[k]
+        l0, l1, l2 = s0 - w, s1 - w * tk, s2 - w * tk**2
+        slopes[:, k + 1] = (l0 * (sty - wy * tk) - l1 * (sy - wy)) / (l0 * l2 - l1**2)
+    return slopes, spread, s0
+
+
 def _per_series(values: Any, n_rows: int, first_rows: np.ndarray) -> np.ndarray:
     """A per-series setting given as a scalar or per row, taken from each series' most recent row."""
     return _labels(values, (n_rows,))[first_rows]
@@ -639,11 +663,8 @@ def _trend_statistics(
     t = np.arange(1, _TREND_POINTS + 1, dtype=float)
     with np.errstate(all="ignore"):
         weight = 1 / ((hi_m - lo_m) / 3.92) ** 2
-        s0, s1, s2 = _all_and_leave_one_out(weight, weight * t, weight * t**2)
-        sy, sty = _all_and_leave_one_out(weight * y_m, weight * y_m * t)
-        spread = s0 * s2 - s1**2
-        slopes_a = (s0 * sty - s1 * sy) / spread
-        chi2_a = slopes_a[:, 0] ** 2 * spread[:, 0] / s0[:, 0]
+        slopes_a, spread, s0 = _weighted_slopes(weight, y_m, t)
+        chi2_a = slopes_a[:, 0] ** 2 * spread / s0
 
         if not use_b.any():  # test B only where asked: it costs as much again
             return slopes_a, chi2_a, np.isfinite(weight).all(axis=1)

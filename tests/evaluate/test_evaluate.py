@@ -314,3 +314,31 @@ def test_roll_up_modes_when_a_child_has_not_reported(mode, expected):
         assert eng.empty  # a missing child never silently lowers (or stands in for) the total
     else:
         assert eng["value"].iloc[0] == pytest.approx(expected)
+
+
+def test_quarters_from_months_by_each_aggregation():
+    """Sum needs every month; mean and last use the months with values; last is the latest present."""
+    indicators = [
+        pct(id="S", unit="count", frequency="quarterly"),
+        pct(id="M", unit="number", frequency="quarterly", aggregation="mean"),
+        pct(id="L", unit="number", frequency="quarterly", aggregation="last"),
+        pct(id="Y", unit="yes_no", frequency="quarterly"),
+    ]
+    fw = make_framework(indicators)
+    values = {"S": [3.0, np.nan, 4.0], "M": [1.0, np.nan, 4.0], "L": [5.0, 7.0, np.nan]}
+    rows = [
+        {"indicator": ind, "area": "a1", "period_start": APRIL_2023 + m, "value": v}
+        for ind, series in values.items()
+        for m, v in enumerate(series)
+    ]
+    rows += [
+        {"indicator": "Y", "area": "a1", "period_start": APRIL_2023 + m, "value_text": t}
+        for m, t in enumerate(["no", "yes", None])
+    ]
+    table = evaluate(fw, observations(rows), as_of=date(2024, 1, 1)).table
+    quarter = table[(table.area == "a1") & (table.period == "Q1 2023/24")].set_index("indicator")
+    assert np.isnan(quarter.loc["S", "value"]) and quarter.loc["S", "missing"] == "not_available"
+    assert quarter.loc["M", "value"] == pytest.approx(2.5)
+    assert quarter.loc["L", "value"] == 7.0
+    assert quarter.loc["Y", "value_text"] == "yes"
+    assert (quarter["flag"] == "").all()  # three months of a three-month quarter: not partial
