@@ -714,34 +714,34 @@ def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step
     it, when they are in the same series and one step apart each (a missing period ends the run).
     """
     trend = np.full(len(table), TRENDS.index("cannot_be_calculated"), dtype="int8")
-    method = _ind(table, settings, "ci_method").to_numpy(dtype=object)
-    eligible = (
-        table["native"].to_numpy(dtype=bool)
-        & np.isin(method, ["wilson", "poisson"])
-        & table["denominator"].notna().to_numpy()
+    codes = _indicator_codes(table, settings)
+    method = settings["ci_method"].to_numpy(dtype=object)
+    value_type = np.where(
+        method == "wilson",
+        np.where(settings["unit"].to_numpy(dtype=object) == "percentage", "percentage", "proportion"),
+        np.where(method == "poisson", "crude_rate", ""),
+    )[codes]
+    rows = np.flatnonzero(
+        table["native"].to_numpy(dtype=bool) & (value_type != "") & table["denominator"].notna().to_numpy()
     )
-    rows = np.flatnonzero(eligible)
+    # Only windows of five points one step apart in the same series can be tested; the rest stay
+    # `cannot_be_calculated` without being gathered.
+    start = table["period_start"].to_numpy(dtype="int64")
+    for back in range(1, 5):
+        source = np.maximum(rows - back, 0)
+        rows = rows[
+            (rows >= back)
+            & (series[source] == series[rows])
+            & (start[source] == start[rows] - back * step[rows])
+        ]
     if not len(rows):
         return trend
-    start = table["period_start"].to_numpy(dtype="int64")
-    columns = [
-        table[c].to_numpy(dtype="float64")
-        for c in ("value", "ci95_lower", "ci95_upper", "numerator", "denominator")
-    ]
-    matrices = [np.full((len(rows), 5), np.nan) for _ in columns]
-    for back in range(5):
-        source = rows - back
-        ok = source >= 0
-        source = np.where(ok, source, 0)
-        ok &= (series[source] == series[rows]) & (start[source] == start[rows] - back * step[rows])
-        for matrix, column in zip(matrices, columns, strict=True):
-            matrix[:, 4 - back] = np.where(ok, column[source], np.nan)
-    unit = _ind(table, settings, "unit").to_numpy(dtype=object)[rows]
-    value_type = np.where(
-        method[rows] == "wilson", np.where(unit == "percentage", "percentage", "proportion"), "crude_rate"
-    )
-    polarity = _ind(table, settings, "polarity").to_numpy(dtype=object)[rows]
-    trend[rows] = stats.trend_window_codes(*matrices, value_type, polarity)
+    matrices = []
+    for column in ("value", "ci95_lower", "ci95_upper", "numerator", "denominator"):
+        values = table[column].to_numpy(dtype="float64")
+        matrices.append(np.lib.stride_tricks.sliding_window_view(values, 5)[rows - 4])  # oldest first
+    polarity = settings["polarity"].to_numpy(dtype=object)[codes[rows]]
+    trend[rows] = stats.trend_window_codes(*matrices, value_type[rows], polarity)
     return trend
 
 
@@ -1127,7 +1127,8 @@ def evaluate(
     ys = framework.year_start_month
     report = parse_period(period, ys) if period else None
     settings = _settings(framework)
-    obs = observations[observations["indicator"].isin(settings.index)].copy()
+    known_indicator = observations["indicator"].isin(settings.index).to_numpy()
+    obs = observations.copy(deep=False) if known_indicator.all() else observations[known_indicator]
     # Ids as categories in framework order from the start, so that every concat keeps them compact.
     known = [a.id for a in framework.areas]
     present = [str(a) for a in pd.unique(obs["area"].astype(object)) if pd.notna(a)]

@@ -28,7 +28,9 @@ def make_framework(indicators, **extra) -> Framework:
                 {"id": "a1", "name": "A1", "level": "la", "parent": "eng", "comparator": "eng"},
                 {"id": "a2", "name": "A2", "level": "la", "parent": "eng", "comparator": "eng"},
             ],
-            "themes": [{"id": "T1", "title": "t", "outcomes": [{"id": "O1", "title": "o", "indicators": indicators}]}],
+            "themes": [
+                {"id": "T1", "title": "t", "outcomes": [{"id": "O1", "title": "o", "indicators": indicators}]}
+            ],
             **extra,
         }
     )
@@ -36,10 +38,17 @@ def make_framework(indicators, **extra) -> Framework:
 
 def observations(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    for column, default in (("numerator", np.nan), ("denominator", np.nan), ("value", np.nan), ("period_months", 1)):
+    for column, default in (
+        ("numerator", np.nan),
+        ("denominator", np.nan),
+        ("value", np.nan),
+        ("period_months", 1),
+    ):
         if column not in frame:
             frame[column] = default
-    frame["period"] = [Period(int(s), int(m), 4).label for s, m in zip(frame.period_start, frame.period_months, strict=True)]
+    frame["period"] = [
+        Period(int(s), int(m), 4).label for s, m in zip(frame.period_start, frame.period_months, strict=True)
+    ]
     for column in ("missing", "flag", "note"):
         frame[column] = ""
     frame["value_text"] = frame.get("value_text", pd.Series([pd.NA] * len(frame)))
@@ -47,7 +56,13 @@ def observations(rows: list[dict]) -> pd.DataFrame:
 
 
 def pct(**kw):
-    base = {"id": "P1", "title": "p", "unit": "percentage", "polarity": "higher_is_better", "frequency": "monthly"}
+    base = {
+        "id": "P1",
+        "title": "p",
+        "unit": "percentage",
+        "polarity": "higher_is_better",
+        "frequency": "monthly",
+    }
     return {**base, **kw}
 
 
@@ -67,7 +82,9 @@ def test_status_boundaries_higher_is_better(value, expected):
     assert status_of(value, 95, 2) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(10.0, "green"), (9.0, "green"), (10.5, "amber"), (10.6, "red")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(10.0, "green"), (9.0, "green"), (10.5, "amber"), (10.6, "red")]
+)
 def test_relative_tolerance_lower_is_better(value, expected):
     # 5% of a target of 10 is 0.5.
     assert status_of(value, 10, "5%", polarity="lower_is_better") == expected
@@ -163,7 +180,9 @@ def test_year_to_date_target_for_annual_counts():
     count = {"id": "C1", "title": "c", "unit": "count", "polarity": "higher_is_better", "frequency": "monthly",
              "target": {"value": 24, "year_to_date": True}}  # fmt: skip
     fw = make_framework([count])
-    obs = observations([{"indicator": "C1", "area": "a1", "period_start": APRIL_2023 + m, "value": 2.0} for m in range(6)])
+    obs = observations(
+        [{"indicator": "C1", "area": "a1", "period_start": APRIL_2023 + m, "value": 2.0} for m in range(6)]
+    )
     result = evaluate(fw, obs, period="2023-09", as_of=date(2023, 10, 15))
     row = result.latest.set_index("area").loc["a1"]
     assert row["target"] == pytest.approx(12)
@@ -217,8 +236,20 @@ def test_yes_no_and_judgement_indicators():
         [
             {"indicator": "Y1", "area": "a1", "period_start": year, "period_months": 12, "value_text": "yes"},
             {"indicator": "Y1", "area": "a2", "period_start": year, "period_months": 12, "value_text": "no"},
-            {"indicator": "J1", "area": "a1", "period_start": year, "period_months": 12, "value_text": "partly_met"},
-            {"indicator": "J1", "area": "a1", "period_start": year - 12, "period_months": 12, "value_text": "not_met"},
+            {
+                "indicator": "J1",
+                "area": "a1",
+                "period_start": year,
+                "period_months": 12,
+                "value_text": "partly_met",
+            },
+            {
+                "indicator": "J1",
+                "area": "a1",
+                "period_start": year - 12,
+                "period_months": 12,
+                "value_text": "not_met",
+            },
         ]
     )
     result = evaluate(fw, obs, as_of=date(2024, 6, 1))
@@ -230,7 +261,9 @@ def test_yes_no_and_judgement_indicators():
 
 
 def test_benchmark_against_comparator_respects_polarity():
-    fw = make_framework([pct(target={"value": 50}), pct(id="P2", polarity="lower_is_better", target={"value": 50})])
+    fw = make_framework(
+        [pct(target={"value": 50}), pct(id="P2", polarity="lower_is_better", target={"value": 50})]
+    )
     rows = []
     for ind in ("P1", "P2"):
         rows += [
@@ -248,7 +281,12 @@ def test_benchmark_against_comparator_respects_polarity():
 def test_spc_runs_per_series_and_gives_icons():
     fw = make_framework([pct(target={"value": 95}, spc={"enabled": True})])
     values = [90.0] * 12 + [80.0] * 8
-    obs = observations([{"indicator": "P1", "area": "a1", "period_start": APRIL_2023 + i, "value": v} for i, v in enumerate(values)])
+    obs = observations(
+        [
+            {"indicator": "P1", "area": "a1", "period_start": APRIL_2023 + i, "value": v}
+            for i, v in enumerate(values)
+        ]
+    )
     result = evaluate(fw, obs, as_of=date(2025, 1, 1))
     series = result.table[(result.table.area == "a1") & (result.table.period_months == 1)]
     assert (series["spc_signal"].iloc[-7:] == "special_cause_concern").all()
@@ -290,7 +328,16 @@ def test_overall_status_rules():
 def test_five_year_comparison():
     fw = make_framework([pct(frequency="annual", target={"value": 50})])
     obs = observations(
-        [{"indicator": "P1", "area": "a1", "period_start": (2018 + k) * 12 + 3, "period_months": 12, "value": 50.0 + k} for k in range(7)]
+        [
+            {
+                "indicator": "P1",
+                "area": "a1",
+                "period_start": (2018 + k) * 12 + 3,
+                "period_months": 12,
+                "value": 50.0 + k,
+            }
+            for k in range(7)
+        ]
     )
     result = evaluate(fw, obs, as_of=date(2025, 6, 1))
     comp = result.comparisons[result.comparisons.area == "a1"]
@@ -306,7 +353,16 @@ def test_roll_up_modes_when_a_child_has_not_reported(mode, expected):
     fw = make_framework([pct(target={"value": 50})])
     fw.areas[0].roll_up = mode
     obs = observations(
-        [{"indicator": "P1", "area": "a1", "period_start": APRIL_2023, "numerator": 1, "denominator": 10, "value": 10.0}]
+        [
+            {
+                "indicator": "P1",
+                "area": "a1",
+                "period_start": APRIL_2023,
+                "numerator": 1,
+                "denominator": 10,
+                "value": 10.0,
+            }
+        ]
     )
     table = evaluate(fw, obs, as_of=date(2024, 6, 1)).table
     eng = table[(table.area == "eng") & (table.period == "2023-04")]
@@ -342,3 +398,13 @@ def test_quarters_from_months_by_each_aggregation():
     assert quarter.loc["L", "value"] == 7.0
     assert quarter.loc["Y", "value_text"] == "yes"
     assert (quarter["flag"] == "").all()  # three months of a three-month quarter: not partial
+
+
+def test_evaluation_leaves_the_callers_observations_alone():
+    fw = make_framework([pct(target={"value": 50})])
+    obs = observations(
+        [{"indicator": "P1", "area": "a1", "period_start": APRIL_2023 + m, "value": 40.0} for m in range(3)]
+    )
+    before = obs.copy(deep=True)
+    evaluate(fw, obs, as_of=date(2024, 1, 1))
+    pd.testing.assert_frame_equal(obs, before)
