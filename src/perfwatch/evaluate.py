@@ -808,10 +808,9 @@ def _benchmark(
     table["benchmark"] = _coded(np.where(comparable, result, not_compared), BENCHMARKS)
 
 
-def _spc(
-    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, series: np.ndarray
-) -> pd.DataFrame:
-    """SPC per native indicator × area series where enabled; returns the per-series summary."""
+def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, series: np.ndarray) -> None:
+    """SPC per native indicator × area series where enabled. Every point of a series also carries the
+    series' summary (its latest point's variation and assurance icons and the sentence that says so)."""
     numbers = {c: np.full(len(table), np.nan) for c in ("spc_mean", "spc_lower", "spc_upper", "spc_group")}
     vocabularies = {
         column: list(dict.fromkeys([*words, ""]))
@@ -822,6 +821,7 @@ def _spc(
         column: np.full(len(table), words.index(""), dtype="int8") for column, words in vocabularies.items()
     }
     trial = np.zeros(len(table), dtype=bool)
+    sentence_codes, sentences = np.full(len(table), 0, dtype="int32"), pd.Index([""], dtype=object)
 
     def store() -> None:
         for column, values in numbers.items():
@@ -829,13 +829,13 @@ def _spc(
         for column, codes in texts.items():
             table[column] = _coded(codes, vocabularies[column])
         table["spc_trial"] = trial
+        table["spc_text"] = pd.Categorical.from_codes(sentence_codes, categories=sentences)
 
     enabled = _ind(table, settings, "spc_enabled").to_numpy(dtype=bool) & table["native"].to_numpy(dtype=bool)
     enabled &= _ind(table, settings, "numeric").to_numpy(dtype=bool)
-    empty = pd.DataFrame(columns=["indicator", "area", "period_months", "variation", "assurance", "spc_text"])
     if not enabled.any():
         store()
-        return empty
+        return
     sub = table[enabled]
     codes = pd.factorize(series[enabled])[0]  # series in table order, so codes ascend
     first_rows = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -865,8 +865,7 @@ def _spc(
             }
         )
     per_indicator = pd.DataFrame(rows_settings).set_index("indicator")
-    series_frame = sub.iloc[first_rows][["indicator", "area", "period_months"]].reset_index(drop=True)
-    series_settings = per_indicator.loc[series_frame["indicator"].astype(str)].reset_index(drop=True)
+    series_settings = per_indicator.loc[sub["indicator"].iloc[first_rows].astype(str)].reset_index(drop=True)
     points = pd.DataFrame(
         {
             "series": codes,
@@ -888,8 +887,10 @@ def _spc(
     # Every point of a series carries the series' (latest point's) variation and assurance icons.
     for column in ("variation", "assurance"):
         texts[column][rows] = _vocabulary_codes(summary[column], vocabularies[column])[codes]
+    series_sentences, distinct = pd.factorize(pd.Index(["", *summary["spc_text"].astype(object)]))
+    sentence_codes[rows] = series_sentences[1:][codes]
+    sentences = pd.Index(distinct, dtype=object)
     store()
-    return pd.concat([series_frame, summary], axis=1)
 
 
 # --- stage 5: latest, roll-ups, actions, comparisons --------------------------------------------
@@ -900,7 +901,6 @@ def _latest(
     framework: Framework,
     settings: pd.DataFrame,
     report: Period | None,
-    spc_summary: pd.DataFrame,
 ) -> pd.DataFrame:
     """The row at the report period for each indicator × area (the latest on or before it).
 
@@ -935,11 +935,6 @@ def _latest(
         "reason",
         np.where(latest["period_start"].notna(), reasons(latest, framework).astype(object), NO_DATA_YET),
     )
-    if not spc_summary.empty:
-        texts = spc_summary[["indicator", "area", "period_months", "spc_text"]].astype(
-            {"indicator": object, "area": object}
-        )
-        latest = latest.merge(texts, on=["indicator", "area", "period_months"], how="left")
     for column in ("variation", "assurance", "spc_text"):
         if column not in latest:
             latest[column] = ""
@@ -1108,41 +1103,41 @@ def _comparisons(
 # --- the pass ------------------------------------------------------------------------------------
 
 
-def evaluate(
-    framework: Framework,
-    observations: pd.DataFrame,
-    *,
-    period: str | None = None,
-    as_of: date | None = None,
-    actions: list | None = None,
-    compare_years: int = 5,
-) -> Results:
-    """Evaluate every indicator × area × period of `observations` against `framework`.
+#: Columns of `Results.table` after the documented ones: what the summaries and renderers also read.
+INTERNAL_COLUMNS = [
+    "native", "target_text", "ci95_lower", "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "gap",
+    "ytd", "spc_text",
+]  # fmt: skip
 
-    `period` (a label in any accepted form) is the report period: the `latest` rows are the latest on or
-    before it. `as_of` is the report date for action states (default today). `actions` adds actions from a
-    CSV to the framework's own.
+
+def _areas(framework: Framework, present) -> pd.Index:
+    """The framework's areas in its order, then any others the data has, sorted."""
+    known = [a.id for a in framework.areas]
+    others = {str(a) for a in pd.unique(pd.Series(present, dtype=object)) if pd.notna(a)} - set(known)
+    return pd.Index(known + sorted(others), dtype=object)
+
+
+def evaluate_table(framework: Framework, observations: pd.DataFrame) -> pd.DataFrame:
+    """The results table (`Results.table`) of `observations`: every indicator × area × period evaluated.
+
+    Nothing in it needs rows of another indicator, so evaluating a national dataset one indicator (or one
+    group of indicators) at a time and concatenating the tables gives the same rows as one call: a way to
+    bound memory, or to spread the work over processes or machines (docs/scaling.md). `summarise` turns
+    the table, whole or concatenated, into `Results`.
     """
-    as_of = as_of or date.today()
     ys = framework.year_start_month
-    report = parse_period(period, ys) if period else None
     settings = _settings(framework)
     known_indicator = observations["indicator"].isin(settings.index).to_numpy()
     obs = observations.copy(deep=False) if known_indicator.all() else observations[known_indicator]
-    # Ids as categories in framework order from the start, so that every concat keeps them compact.
-    known = [a.id for a in framework.areas]
-    present = [str(a) for a in pd.unique(obs["area"].astype(object)) if pd.notna(a)]
-    areas = pd.Index(known + sorted(set(present) - set(known)), dtype=object)
+    # Ids as categories in framework order from the start: every concat keeps them compact and every
+    # per-indicator setting is a take on integer codes.
+    areas = _areas(framework, obs["area"].astype(object))
     obs["indicator"] = pd.Categorical(obs["indicator"].astype(object), categories=settings.index)
     obs["area"] = pd.Categorical(obs["area"].astype(object), categories=areas)
     obs = _fill_defaults(_standardise_bands(_fill_defaults(obs), settings))
-    table = _roll_up(obs, settings, areas, ys)
-    table = _fill_defaults(table)
-    table = _roll_up_areas(table, framework, settings, areas)
-    table = _fill_defaults(table)
+    table = _fill_defaults(_roll_up(obs, settings, areas, ys))
+    table = _fill_defaults(_roll_up_areas(table, framework, settings, areas))
     table["native"] = table["native"].fillna(True).astype(bool)
-    # Ids as categories in framework order: every per-indicator lookup is a take on integer codes.
-
     table["indicator"] = pd.Categorical(table["indicator"], categories=settings.index)
     table["area"] = pd.Categorical(table["area"], categories=areas)
     for column in ("period", "missing", "flag", "note"):
@@ -1163,27 +1158,83 @@ def evaluate(
     series = _series_ids(table, settings, areas)
     table["trend"] = _coded(_trend(table, settings, series, previous), TRENDS)
     _benchmark(table, framework, settings, areas, keys)
-    spc_summary = _spc(table, framework, settings, series)
-    table["spc_trial"] = table["spc_trial"].astype(bool)
-    latest_spc = spc_summary
-    if not spc_summary.empty:
-        latest_spc = spc_summary[["indicator", "area", "period_months", "variation", "assurance", "spc_text"]]
+    _spc(table, framework, settings, series)
+    return table[TABLE_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + INTERNAL_COLUMNS]
 
-    ordered = TABLE_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + ["native", "target_text", "ci95_lower",
-                                                                             "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "gap", "ytd"]  # fmt: skip
-    table = table[ordered]
-    latest = _latest(table, framework, settings, report, latest_spc)
+
+def _conformed(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> pd.DataFrame:
+    """A table (or pieces of tables concatenated) with ids as categories in framework order, sorted."""
+    area = table["area"]
+    areas = _areas(framework, area.cat.categories if isinstance(area.dtype, pd.CategoricalDtype) else area)
+    indicators_ok = isinstance(table["indicator"].dtype, pd.CategoricalDtype) and table[
+        "indicator"
+    ].cat.categories.equals(settings.index)
+    areas_ok = isinstance(table["area"].dtype, pd.CategoricalDtype) and table["area"].cat.categories.equals(
+        areas
+    )
+    if not (indicators_ok and areas_ok):
+        table = table.assign(
+            indicator=pd.Categorical(table["indicator"].astype(object), categories=settings.index),
+            area=pd.Categorical(table["area"].astype(object), categories=areas),
+        )
+    keys = _keys_of(table, settings, areas)
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        table = table.sort_values(KEYS, kind="stable").reset_index(drop=True)
+    return table
+
+
+def summarise(
+    framework: Framework,
+    table: pd.DataFrame,
+    *,
+    period: str | None = None,
+    as_of: date | None = None,
+    actions: list | None = None,
+    compare_years: int = 5,
+) -> Results:
+    """`Results` from an evaluated table (`evaluate_table`'s, or several indicators' concatenated).
+
+    `period` (a label in any accepted form) is the report period: the `latest` rows are the latest on or
+    before it. `as_of` is the report date for action states (default today). `actions` adds actions from a
+    CSV to the framework's own.
+    """
+    as_of = as_of or date.today()
+    report = parse_period(period, framework.year_start_month) if period else None
+    settings = _settings(framework)
+    table = _conformed(table, framework, settings)
+    latest = _latest(table, framework, settings, report)
     outcomes = roll_ups(latest, framework, "outcome")
-    themes = roll_ups(latest, framework, "theme")
-    national = national_roll_ups(latest, framework)
     action_frame = _actions(framework, as_of, actions)
-    findings = _needs_action(outcomes, action_frame, framework)
-    comparisons = _comparisons(table, framework, settings, areas, report, compare_years)
+    areas = table["area"].cat.categories
     return Results(
-        framework=framework, table=table, latest=latest, comparisons=comparisons, outcomes=outcomes,
-        themes=themes, national_outcomes=national, actions=action_frame, as_of=as_of,
-        period=report.label if report else _latest_label(latest), findings=findings,
+        framework=framework, table=table, latest=latest,
+        comparisons=_comparisons(table, framework, settings, areas, report, compare_years),
+        outcomes=outcomes, themes=roll_ups(latest, framework, "theme"),
+        national_outcomes=national_roll_ups(latest, framework), actions=action_frame, as_of=as_of,
+        period=report.label if report else _latest_label(latest),
+        findings=_needs_action(outcomes, action_frame, framework),
     )  # fmt: skip
+
+
+def evaluate(
+    framework: Framework,
+    observations: pd.DataFrame,
+    *,
+    period: str | None = None,
+    as_of: date | None = None,
+    actions: list | None = None,
+    compare_years: int = 5,
+) -> Results:
+    """Evaluate every indicator × area × period of `observations` against `framework`: `evaluate_table`
+    then `summarise` (see both for the arguments)."""
+    return summarise(
+        framework,
+        evaluate_table(framework, observations),
+        period=period,
+        as_of=as_of,
+        actions=actions,
+        compare_years=compare_years,
+    )
 
 
 def _latest_label(latest: pd.DataFrame) -> str | None:
