@@ -430,7 +430,7 @@ def _run_child(command: list[str], cwd: Path | None) -> tuple[float, float, int,
 
 
 def verdict(outcome: Outcome, floors: dict[str, float]) -> tuple[str, str, str]:
-    """(ratio to the floor, the bar, met / MISSED) for one outcome."""
+    """(ratio to the floor, the bars, `met` or `MISSED` and the bars missed) for one outcome."""
     scenario, median = outcome.scenario, outcome.median
     ratio = ""
     floor = floors.get(scenario.floor or "")
@@ -448,7 +448,8 @@ def verdict(outcome: Outcome, floors: dict[str, float]) -> tuple[str, str, str]:
         met.append(outcome.peak_mb < scenario.bar_memory_mb)
     if not bars or median is None:
         return ratio, ", ".join(bars), ""
-    return ratio, ", ".join(bars), "met" if all(met) else "MISSED"
+    missed = [bar for bar, ok in zip(bars, met, strict=True) if not ok]
+    return ratio, ", ".join(bars), "met" if not missed else "MISSED " + ", ".join(missed)
 
 
 def print_table(outcomes: list[Outcome], machine: str) -> None:
