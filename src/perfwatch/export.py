@@ -21,22 +21,38 @@ from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, Results
 #: The contract columns, then the table's documented extras a reader needs (not internal group numbers).
 EXPORT_COLUMNS = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c != "spc_group"]
 FORMATS = (".csv", ".xlsx", ".json")
+#: Data rows one Excel sheet holds (1,048,576 rows less the header).
+EXCEL_MAX_ROWS = 1_048_575
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 STATUS_FILLS = {"green": "#c6efce", "amber": "#ffeb9c", "red": "#ffc7ce"}
 
 
+def _neutralised(values: pd.Series) -> pd.Series:
+    """Text values with a quote before any that would start a formula (non-text values untouched)."""
+    text = values.astype("object")
+    risky = text.str.startswith(_TRIGGERS).fillna(False).astype(bool)
+    return text.where(~risky, "'" + text.astype(str)) if risky.any() else values
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a formula."""
+    """A copy whose text cells cannot start a formula (a categorical's categories are checked, not its rows)."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            series = series.astype(object)
-        if series.dtype == object or pd.api.types.is_string_dtype(series):
-            text = series.astype("object")
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_TRIGGERS))
-            if risky.any():
-                out[column] = text.where(~risky, "'" + text.astype(str))
+            categories = series.cat.categories.to_series()
+            safe = (
+                _neutralised(categories)
+                if categories.dtype == object or pd.api.types.is_string_dtype(categories)
+                else categories
+            )
+            if safe is not categories:
+                if safe.is_unique:
+                    out[column] = series.cat.rename_categories(list(safe))
+                else:
+                    out[column] = _neutralised(series.astype(object))
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[column] = _neutralised(series)
     return out
 
 
@@ -52,6 +68,11 @@ def export_results(results: Results, path: Path, *, sanitise: bool = True) -> Pa
     if suffix not in FORMATS:
         raise PerfwatchError(
             f"{path}: cannot export to {suffix or 'a file without an extension'}; use .csv, .xlsx or .json"
+        )
+    if suffix == ".xlsx" and len(results.table) > EXCEL_MAX_ROWS:
+        raise PerfwatchError(
+            f"{path}: {len(results.table):,} rows do not fit in one Excel sheet (at most {EXCEL_MAX_ROWS:,}); "
+            "export to .csv or .json instead"
         )
     frame = export_frame(results)
     writer = {".csv": _write_csv, ".xlsx": _write_xlsx, ".json": _write_json}[suffix]

@@ -139,3 +139,14 @@ def test_timetable_lists_due_reports(project):
     assert result.exit_code == 0, result.output
     assert "01 Jul 2024" in result.stdout and "Q4 2023/24" in result.stdout
     assert "01 Nov 2024" in result.stdout and "Q2 2024/25" in result.stdout
+
+
+def test_export_to_excel_refuses_more_rows_than_a_sheet_holds(project, monkeypatch):
+    import perfwatch.export
+
+    monkeypatch.setattr(perfwatch.export, "EXCEL_MAX_ROWS", 3)
+    out = project / "results.xlsx"
+    result = invoke("export", "--out", str(out))
+    assert result.exit_code == 2 and not out.exists()
+    assert "do not fit in one Excel sheet" in result.stderr and ".csv or .json" in result.stderr
+    assert "Traceback" not in result.output
