@@ -3,7 +3,7 @@
 A reason is a rendering of what the evaluation decided (status, value, target, gap, tolerance), not a
 decision of its own, so it is written on demand for the rows a reader needs: the evaluation writes it for
 `Results.latest` (what every report and `perfwatch status` shows); `Results.full_table()` writes it for
-every row of `Results.table` (what an export writes). At a million rows that is ~4 s saved from every
+every row of `Results.table` (what an export writes). At a million rows that is ~6 s saved from every
 evaluation that is not exported.
 """
 
