@@ -1,8 +1,10 @@
 """The evaluation engine: from a framework and the canonical observations, how every indicator is doing.
 
 One pass over the long table, group-wise and vectorised: a small Python loop over indicators (tens to
-hundreds) builds per-indicator settings; nothing loops per row or per series. The result is one long table
-(`Results.table`) that every report and export reads.
+hundreds) builds per-indicator settings; nothing loops per row or per series. Ids and vocabularies are
+integer codes throughout (categoricals at the edges). Two steps: `evaluate_table` gives the long table
+(`Results.table`, which partitions by indicator) and `summarise` the latest rows, roll-ups and comparisons
+that every report and export reads; `evaluate` is the two together.
 
 Decisions, documented here and in `docs/evaluation.md`:
 

@@ -162,7 +162,7 @@ def _shifted_hits(frame: pd.DataFrame, mask: np.ndarray, months_back: np.ndarray
     return np.asarray(wanted.isin(hidden))
 
 
-def _apply(table: pd.DataFrame, mask: np.ndarray, threshold: int) -> pd.DataFrame:
+def _apply(table: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """A copy of `table` with the masked rows' counts and everything derived from them removed."""
     out = table.copy()
     if not mask.any():
@@ -271,7 +271,7 @@ def suppress(results: Results, threshold: int | None = None) -> Results:
     mask = secondary_mask(table, results.framework, primary)
     if not mask.any():
         return results
-    suppressed_table = _apply(table, mask, threshold)
+    suppressed_table = _apply(table, mask)
     latest = _align_latest(results.latest, suppressed_table, results.framework)
     findings = [
         *results.findings,
