@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import Dataset, generate  # noqa: E402
+from generate import Dataset  # noqa: E402
 
 
 def say(line: str) -> None:
@@ -276,13 +276,16 @@ def prepare(work: Path, sizes: Sizes, families: set[str]) -> dict:
         folder = work / f"data-{areas}x{indicators}x{periods}"
         if not (folder / "data.csv").exists() or not (folder / "framework.yaml").exists():
             progress(f"generating {areas} areas × {indicators} indicators × {periods} periods ...")
-            dataset = generate(folder, areas, indicators, periods)
-        else:
-            with (folder / "data.csv").open("rb") as data:
-                rows = sum(1 for _ in data) - 1
-            dataset = Dataset(
-                folder / "framework.yaml", folder / "data.csv", rows, areas, indicators, periods
-            )
+            # In a child process: on Linux a child's peak memory starts at its parent's size when forked,
+            # so a runner that had generated a million rows itself would inflate every later measurement.
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), "--areas", str(areas), "--indicators",
+                 str(indicators), "--periods", str(periods), "--out", str(folder)],
+                check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+        with (folder / "data.csv").open("rb") as data:
+            rows = sum(1 for _ in data) - 1
+        dataset = Dataset(folder / "framework.yaml", folder / "data.csv", rows, areas, indicators, periods)
         if family == "each_area":
             _write_project(dataset)
         info[family] = {
