@@ -33,34 +33,38 @@ KEYS = ["indicator", "area", "period"]
 LOGGER = logging.getLogger("perfwatch.revisions")
 
 
+def _texts(column: pd.Series) -> np.ndarray:
+    """A column as an object array of Python strings (None where missing), decoded once per category."""
+    values = column.astype(object).to_numpy()
+    return np.where(pd.isna(values), None, values)
+
+
 def snapshot(results: Results) -> dict[str, Any]:
-    """The published values of `results`, as plain JSON-ready data, sorted for stable files."""
+    """The published values of `results`, as plain JSON-ready data, sorted for stable files.
+
+    Column-wise: a national table has over a million published values, so nothing here runs per row in
+    pandas (the rows are put together once, from Python lists).
+    """
     table = results.table
-    text = table["value_text"] if "value_text" in table else pd.Series(pd.NA, index=table.index)
-    flag = table["flag"].fillna("").astype(str) if "flag" in table else pd.Series("", index=table.index)
+    text = _texts(table["value_text"]) if "value_text" in table else np.full(len(table), None, dtype=object)
+    flag = _texts(table["flag"]) if "flag" in table else np.full(len(table), None, dtype=object)
+    flag = np.where(flag == None, "", flag)  # noqa: E711 (element-wise)
     value = table["value"].to_numpy(dtype="float64")
-    has_text = text.notna().to_numpy()
-    published = (np.isfinite(value) | has_text) & table["period"].notna().to_numpy()
-    published &= (flag != "partial").to_numpy()
-    rows = (
-        table.loc[published, KEYS]
-        .astype(str)
-        .assign(
-            value=np.where(has_text[published], None, value[published]),
-            text=text[published].astype(object).where(text[published].notna(), None),
-            flag=flag[published].to_numpy(),
-        )
-    )
-    rows = rows.sort_values(KEYS, kind="stable")
-    values = [
-        [r.indicator, r.area, r.period, None if r.value is None else float(r.value), r.text, r.flag]
-        for r in rows.itertuples(index=False)
-    ]
+    has_text = text != None  # noqa: E711 (element-wise)
+    published = (np.isfinite(value) | has_text) & table["period"].notna().to_numpy() & (flag != "partial")
+    keys = [_texts(table[key])[published] for key in KEYS]  # ids and labels: never missing when published
+    order = np.lexsort(
+        [pd.factorize(key, sort=True)[0] for key in reversed(keys)]
+    )  # by indicator, area, period
+    numbers = value[published].astype(object)
+    numbers[has_text[published]] = None
+    columns = [*(key[order].tolist() for key in keys), numbers[order].tolist(), text[published][order].tolist(),
+               flag[published][order].tolist()]  # fmt: skip
     return {
         "perfwatch_values": FORMAT_VERSION,
         "framework": results.framework.id,
         "columns": ["indicator", "area", "period", "value", "text", "flag"],
-        "values": values,
+        "values": list(zip(*columns, strict=True)),  # rows as tuples: JSON arrays, like lists
     }
 
 

@@ -162,32 +162,42 @@ def _shifted_hits(frame: pd.DataFrame, mask: np.ndarray, months_back: np.ndarray
     return np.asarray(wanted.isin(hidden))
 
 
+def _set_where(column: pd.Series, hit: np.ndarray, word: str) -> pd.Series:
+    """`column` with `word` where `hit`; a categorical stays categorical (codes, not a million strings)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Series(np.where(hit, word, column.astype(object)), index=column.index)
+    if word not in column.cat.categories:
+        column = column.cat.add_categories([word])
+    codes = np.where(hit, column.cat.categories.get_loc(word), column.cat.codes.to_numpy())
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=column.dtype), index=column.index)
+
+
 def _apply(table: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """A copy of `table` with the masked rows' counts and everything derived from them removed."""
-    out = table.copy()
+    out = table.copy(deep=False)  # every change below replaces a whole column
     if not mask.any():
         return out
     for column in COUNT_HIDDEN:
         if column in out:
             out[column] = out[column].astype("float64").where(~mask, np.nan)
-    out["missing"] = np.where(mask, SUPPRESSED, out["missing"].astype(object))
-    out["status"] = np.where(mask, "no_data", out["status"].astype(object))
+    out["missing"] = _set_where(out["missing"], mask, SUPPRESSED)
+    out["status"] = _set_where(out["status"], mask, "no_data")
     if "benchmark" in out:
-        out["benchmark"] = np.where(mask, "not_compared", out["benchmark"].astype(object))
+        out["benchmark"] = _set_where(out["benchmark"], mask, "not_compared")
     series_hit = pd.Series(mask).groupby(_series_codes(out)).transform("any").to_numpy()
     for column in SERIES_HIDDEN_NUMBERS:
         if column in out:
             out[column] = out[column].astype("float64").where(~series_hit, np.nan)
     for column in SERIES_HIDDEN_TEXT:
         if column in out:
-            out[column] = np.where(series_hit, "", out[column].astype(object))
+            out[column] = _set_where(out[column], series_hit, "")
     step = np.where(out["period_months"].to_numpy(dtype="float64") > 0, out["period_months"], 12)
     for column, back in (("direction", step), ("direction_yoy", np.full(len(out), 12))):
         if column in out:
             blocked = mask | _shifted_hits(out, mask, back)
-            out[column] = np.where(blocked, "not_comparable", out[column].astype(object))
+            out[column] = _set_where(out[column], blocked, "not_comparable")
     if "trend" in out:
-        out["trend"] = np.where(_spread(out, mask, TREND_WINDOW - 1), "cannot_be_calculated", out["trend"])
+        out["trend"] = _set_where(out["trend"], _spread(out, mask, TREND_WINDOW - 1), "cannot_be_calculated")
     return _hide_comparators(out, mask)
 
 
@@ -205,7 +215,7 @@ def _hide_comparators(out: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     ).isin(pd.MultiIndex.from_frame(hidden))
     out["comparator_value"] = out["comparator_value"].astype("float64").where(~against, np.nan)
     if "benchmark" in out:
-        out["benchmark"] = np.where(against, "not_compared", out["benchmark"].astype(object))
+        out["benchmark"] = _set_where(out["benchmark"], against, "not_compared")
     return out
 
 
@@ -218,7 +228,7 @@ def _align_latest(latest: pd.DataFrame, table: pd.DataFrame, framework: Framewor
     out = latest.copy()
     for column in out.columns:
         if column in table and column not in keys:
-            values = table[column].to_numpy()[np.where(found, position, 0)]
+            values = table[column].iloc[np.where(found, position, 0)].to_numpy()
             out[column] = np.where(found, values, out[column].to_numpy()) if len(out) else out[column]
     if "reason" in out and found.any():
         out["reason"] = np.where(found, reasons(out, framework).astype(object), out["reason"].astype(object))
