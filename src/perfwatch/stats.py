@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sps
+from scipy import special as _special  # the quantile functions scipy.stats calls, without its 1 s import
 
 from perfwatch.results import BENCHMARKS
 from perfwatch.results import TRENDS as RESULT_TRENDS
@@ -70,6 +70,21 @@ _HIGHER = "higher_is_better"
 _LOWER = "lower_is_better"
 
 
+def _normal_quantile(p: Any) -> np.ndarray:
+    """`scipy.stats.norm.ppf`: the same function (`ndtri`)."""
+    return _special.ndtri(p)
+
+
+def _chi2_quantile(p: Any, df: Any) -> np.ndarray:
+    """`scipy.stats.chi2.ppf`: the same formula (twice the inverse regularised lower gamma function)."""
+    return 2 * _special.gammaincinv(np.asarray(df, dtype=float) / 2, p)
+
+
+def _t_quantile(p: Any, df: Any) -> np.ndarray:
+    """`scipy.stats.t.ppf` for 0 < p < 1: the same function (`stdtrit`)."""
+    return _special.stdtrit(df, p)
+
+
 def _floats(values: Any) -> np.ndarray:
     """Float array from a scalar, list, numpy array or (nullable) pandas object; missing becomes NaN."""
     if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
@@ -97,7 +112,7 @@ def z_value(confidence: Any) -> Any:
     Accepts 0.95 or 95; returns a float for a scalar and an array for an array.
     """
     level = _level(confidence)
-    z = _sps.norm.ppf(level + (1 - level) / 2)
+    z = _normal_quantile(level + (1 - level) / 2)
     return float(z) if np.ndim(z) == 0 else z
 
 
@@ -144,13 +159,13 @@ def poisson_count_ci(count: Any, confidence: Any = 0.95) -> tuple[np.ndarray, np
     """
     x, level = _broadcast(_floats(count), _level(confidence))
     alpha = 1 - level
-    lower, upper = _byar(x, _sps.norm.ppf(level + alpha / 2))
+    lower, upper = _byar(x, _normal_quantile(level + alpha / 2))
     exact = (x >= 0) & (x < _BYAR_FROM) & ~np.isnan(level)
     if exact.any():
         xe, ae = x[exact], alpha[exact]
         with np.errstate(all="ignore"):
-            lower[exact] = np.where(xe > 0, _sps.chi2.ppf(ae / 2, 2 * xe) / 2, 0.0)
-            upper[exact] = _sps.chi2.ppf(1 - ae / 2, 2 * xe + 2) / 2
+            lower[exact] = np.where(xe > 0, _chi2_quantile(ae / 2, 2 * xe) / 2, 0.0)
+            upper[exact] = _chi2_quantile(1 - ae / 2, 2 * xe + 2) / 2
     computable = (x >= 0) & ~np.isnan(level)
     return np.where(computable, lower, np.nan), np.where(computable, upper, np.nan)
 
@@ -189,7 +204,7 @@ def mean_ci(mean: Any, sd: Any, n: Any, confidence: Any = 0.95) -> tuple[np.ndar
     m, s, size, level = _broadcast(_floats(mean), _floats(sd), _floats(n), _level(confidence))
     computable = (size >= 2) & (s >= 0)
     with np.errstate(all="ignore"):
-        half = _sps.t.ppf(level + (1 - level) / 2, np.where(computable, size - 1, np.nan)) * s / np.sqrt(size)
+        half = _t_quantile(level + (1 - level) / 2, np.where(computable, size - 1, np.nan)) * s / np.sqrt(size)
     half = np.where(computable, half, np.nan)
     return m - half, m + half
 
