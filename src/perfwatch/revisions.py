@@ -39,6 +39,12 @@ def _texts(column: pd.Series) -> np.ndarray:
     return np.where(pd.isna(values), None, values)
 
 
+def _as_str(values: np.ndarray) -> np.ndarray:
+    """Ids and labels as text (as a file keeps them), converted once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    return np.asarray([str(u) for u in uniques], dtype=object)[codes]
+
+
 def snapshot(results: Results) -> dict[str, Any]:
     """The published values of `results`, as plain JSON-ready data, sorted for stable files.
 
@@ -52,7 +58,7 @@ def snapshot(results: Results) -> dict[str, Any]:
     value = table["value"].to_numpy(dtype="float64")
     has_text = text != None  # noqa: E711 (element-wise)
     published = (np.isfinite(value) | has_text) & table["period"].notna().to_numpy() & (flag != "partial")
-    keys = [_texts(table[key])[published] for key in KEYS]  # ids and labels: never missing when published
+    keys = [_as_str(table[key].astype(object).to_numpy()[published]) for key in KEYS]
     order = np.lexsort(
         [pd.factorize(key, sort=True)[0] for key in reversed(keys)]
     )  # by indicator, area, period
