@@ -52,6 +52,7 @@ from perfwatch.results import (
     TRENDS,
     VARIATIONS,
     Results,
+    codes_of,
 )
 from perfwatch.spc import compute_spc, summarise_spc
 
@@ -61,12 +62,7 @@ if TYPE_CHECKING:
 KEYS = ["indicator", "area", "period_months", "period_start"]
 _RAG = ["green", "amber", "red"]
 _POLARITY_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "no_judgement": 0.0}
-GREEN, AMBER, RED, NO_TARGET, NO_DATA, NOT_ASSESSED = (
-    STATUSES.index(s) for s in ("green", "amber", "red", "no_target", "no_data", "not_assessed")
-)
-IMPROVING, WORSENING, NO_CHANGE, NOT_COMPARABLE = (
-    DIRECTIONS.index(d) for d in ("improving", "worsening", "no_change", "not_comparable")
-)
+STATUS, DIRECTION, BENCHMARK = codes_of(STATUSES), codes_of(DIRECTIONS), codes_of(BENCHMARKS)
 
 
 def _coded(codes: np.ndarray, categories: list[str] | tuple[str, ...] | pd.Index) -> pd.Categorical:
@@ -550,24 +546,25 @@ def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -
     tol = np.where(np.isnan(tolerance), 0.0, tolerance)
     status = np.select(
         [np.isnan(value), np.isnan(target), gap >= -slack, gap >= -tol - slack],
-        [NO_DATA, NO_TARGET, GREEN, AMBER],
-        default=RED,
+        [STATUS["no_data"], STATUS["no_target"], STATUS["green"], STATUS["amber"]],
+        default=STATUS["red"],
     )
     if not numeric.all():
         status = np.where(numeric, status, _text_status(table, framework, settings))
     status = np.where(
-        polarity == "no_judgement", np.where(np.isnan(value) & numeric, NO_DATA, NOT_ASSESSED), status
+        polarity == "no_judgement",
+        np.where(np.isnan(value) & numeric, STATUS["no_data"], STATUS["not_assessed"]),
+        status,
     )
-    status = np.where(developing, NOT_ASSESSED, status)
+    status = np.where(developing, STATUS["not_assessed"], status)
     table["status"] = _coded(status, STATUSES)
     table["gap"] = gap
 
 
 def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Yes/no indicators: achieved is green, otherwise red. Judgements: the level's mapped RAG."""
-    out = np.full(len(table), NO_DATA, dtype="int8")
+    out = np.full(len(table), STATUS["no_data"], dtype="int8")
     bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
-    codes = {status: STATUSES.index(status) for status in STATUSES}
     for position, ind_id in enumerate(settings.index):
         ind = framework.indicators[ind_id]
         rows = slice(bounds[position], bounds[position + 1])
@@ -578,11 +575,13 @@ def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFra
         if ind.unit == "yes_no":
             target_text = table["target_text"].iloc[rows].to_numpy(dtype=object)
             wanted = np.where(pd.notna(target_text), target_text, "yes")
-            out[rows] = np.where(present, np.where(answers == wanted, GREEN, RED), NO_DATA)
+            out[rows] = np.where(
+                present, np.where(answers == wanted, STATUS["green"], STATUS["red"]), STATUS["no_data"]
+            )
         else:
-            mapping = {level: codes[status] for level, status in _scale_status(ind).items()}
-            mapped = pd.Series(answers).map(mapping).fillna(NO_DATA).to_numpy(dtype="int8")
-            out[rows] = np.where(present, mapped, NO_DATA)
+            mapping = {level: STATUS[status] for level, status in _scale_status(ind).items()}
+            mapped = pd.Series(answers).map(mapping).fillna(STATUS["no_data"]).to_numpy(dtype="int8")
+            out[rows] = np.where(present, mapped, STATUS["no_data"])
     return out
 
 
@@ -649,7 +648,11 @@ def _take(values: np.ndarray, positions: np.ndarray, fill=np.nan) -> np.ndarray:
 #: Direction of travel from the double-overlap judgement (codes into stats.JUDGEMENTS).
 _DIRECTION_OF_JUDGEMENT = np.array(
     [
-        {"better": IMPROVING, "similar": NO_CHANGE, "worse": WORSENING}.get(j, NOT_COMPARABLE)
+        {
+            "better": DIRECTION["improving"],
+            "similar": DIRECTION["no_change"],
+            "worse": DIRECTION["worsening"],
+        }.get(j, DIRECTION["not_comparable"])
         for j in stats.JUDGEMENTS
     ]
 )
@@ -670,17 +673,23 @@ def _direction(
         stats.judgement_codes(stats.overlap_raw(value, lo, hi, prev, plo, phi), sign)
     ]
     diff = (value - prev) * np.where(sign < 0, -1.0, 1.0)
-    plain = np.select([np.isnan(diff), diff > 0, diff < 0], [NOT_COMPARABLE, IMPROVING, WORSENING], NO_CHANGE)
+    plain = np.select(
+        [np.isnan(diff), diff > 0, diff < 0],
+        [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
+        DIRECTION["no_change"],
+    )
     direction = np.where(with_ci, by_ci, plain)
     # Yes/no and judgement indicators: compare positions on the scale.
     if (~numeric).any():
         rank = _text_rank(table, framework, settings)
         step = rank - _take(rank, earlier)
         text_dir = np.select(
-            [np.isnan(step), step > 0, step < 0], [NOT_COMPARABLE, IMPROVING, WORSENING], NO_CHANGE
+            [np.isnan(step), step > 0, step < 0],
+            [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
+            DIRECTION["no_change"],
         )
         direction = np.where(numeric, direction, text_dir)
-    return np.where(sign == 0, NOT_COMPARABLE, direction)
+    return np.where(sign == 0, DIRECTION["not_comparable"], direction)
 
 
 def _text_rank(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
@@ -715,7 +724,7 @@ def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step
     The table is sorted by series and period, so the four points before a row are the four rows before
     it, when they are in the same series and one step apart each (a missing period ends the run).
     """
-    trend = np.full(len(table), TRENDS.index("cannot_be_calculated"), dtype="int8")
+    trend = np.full(len(table), codes_of(TRENDS)["cannot_be_calculated"], dtype="int8")
     codes = _indicator_codes(table, settings)
     method = settings["ci_method"].to_numpy(dtype=object)
     value_type = np.where(
@@ -775,7 +784,7 @@ def _benchmark(
     lo998 = table["ci998_lower"].to_numpy(dtype="float64")
     hi998 = table["ci998_upper"].to_numpy(dtype="float64")
     lo, hi = np.where(high, lo998, lo95), np.where(high, hi998, hi95)
-    not_compared = BENCHMARKS.index("not_compared")
+    not_compared = BENCHMARK["not_compared"]
     result = np.full(len(table), not_compared, dtype="int8")
     for name, compared in (
         ("ci_contains_comparator", lambda: stats.ci_contains_raw(value, lo, hi, bench)),
@@ -794,11 +803,11 @@ def _benchmark(
     quint = stats.quintiles(value, peers, polarity)
     rows = method == "quintiles"
     if rows.any():
-        best, worst = (
-            np.where(sign == 0, BENCHMARKS.index("lower"), 0),
-            np.where(sign == 0, BENCHMARKS.index("higher"), 2),
+        best = np.where(sign == 0, BENCHMARK["lower"], BENCHMARK["better"])
+        worst = np.where(sign == 0, BENCHMARK["higher"], BENCHMARK["worse"])
+        by_quintile = np.select(
+            [quint == 1, quint == 5, quint >= 2], [best, worst, BENCHMARK["similar"]], not_compared
         )
-        by_quintile = np.select([quint == 1, quint == 5, quint >= 2], [best, worst, 1], not_compared)
         result[rows] = by_quintile[rows]
     rank, size = stats.rank_within(value, peers, polarity)
     table["rank"], table["rank_of"], table["quintile"] = rank, size, quint
@@ -915,7 +924,7 @@ def _latest(
         frequency = _ind(table, settings, "frequency_months").to_numpy()
         year_rows = (table["period_months"].to_numpy() == 12) & (frequency > 0) & (frequency < 12)
         eligible = np.where((frequency > 0) & (frequency < 12), year_rows, eligible)
-    eligible &= table["status"].cat.codes.to_numpy() != NO_DATA
+    eligible &= table["status"].cat.codes.to_numpy() != STATUS["no_data"]
     if report is not None:
         ends = table["period_start"].to_numpy() + table["period_months"].to_numpy()
         eligible &= ends <= report.start + report.months

@@ -56,6 +56,11 @@ ASSURANCES = ["consistent_pass", "consistent_fail", "inconsistent", ""]
 ACTION_STATES = ["done", "on_track", "due_soon", "overdue", "cancelled"]
 
 
+def codes_of(vocabulary: list[str] | tuple[str, ...]) -> dict[str, int]:
+    """Each word's position in a vocabulary: the integer codes the evaluation works in."""
+    return {word: code for code, word in enumerate(vocabulary)}
+
+
 @dataclass
 class Results:
     """Everything evaluated for one framework, data set and report date.

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import special as _special  # the quantile functions scipy.stats calls, without its 1 s import
 
-from perfwatch.results import BENCHMARKS
+from perfwatch.results import BENCHMARKS, codes_of
 from perfwatch.results import TRENDS as RESULT_TRENDS
 
 __all__ = [
@@ -204,7 +204,9 @@ def mean_ci(mean: Any, sd: Any, n: Any, confidence: Any = 0.95) -> tuple[np.ndar
     m, s, size, level = _broadcast(_floats(mean), _floats(sd), _floats(n), _level(confidence))
     computable = (size >= 2) & (s >= 0)
     with np.errstate(all="ignore"):
-        half = _t_quantile(level + (1 - level) / 2, np.where(computable, size - 1, np.nan)) * s / np.sqrt(size)
+        half = (
+            _t_quantile(level + (1 - level) / 2, np.where(computable, size - 1, np.nan)) * s / np.sqrt(size)
+        )
     half = np.where(computable, half, np.nan)
     return m - half, m + half
 
@@ -332,13 +334,11 @@ def judgement_codes(raw: np.ndarray, signs: np.ndarray) -> np.ndarray:
     (`polarity_signs`) to codes into JUDGEMENTS."""
     raw, signs = np.broadcast_arrays(np.asarray(raw, dtype=float), np.asarray(signs, dtype=float))
     judged = raw * signs
-    better, similar, worse, higher, lower, not_compared = (
-        JUDGEMENTS.index(j) for j in ("better", "similar", "worse", "higher", "lower", "not_compared")
-    )
+    code = codes_of(JUDGEMENTS)
     codes = np.select(
         [np.isnan(raw) | np.isnan(signs), raw == 0, judged > 0, judged < 0, raw > 0],
-        [not_compared, similar, better, worse, higher],
-        default=lower,
+        [code["not_compared"], code["similar"], code["better"], code["worse"], code["higher"]],
+        default=code["lower"],
     )
     return codes.astype("int8")
 
@@ -704,21 +704,16 @@ def _trend_codes(calculated: np.ndarray, slopes: np.ndarray, chi2: np.ndarray, p
     significant = calculated & consistent & (chi2 > TREND_CHI2_THRESHOLD)
     rising = slopes[:, 0] > 0
     higher, lower = pol == _HIGHER, pol == _LOWER
-    improving, worsening, increasing, decreasing, no_change, cannot = (
-        TRENDS.index(t)
-        for t in (
-            "improving",
-            "worsening",
-            "increasing",
-            "decreasing",
-            "no_significant_change",
-            "cannot_be_calculated",
-        )
-    )
+    code = codes_of(TRENDS)
     return np.select(
         [~calculated, ~significant, higher | lower, rising],
-        [cannot, no_change, np.where(rising == higher, improving, worsening), increasing],
-        default=decreasing,
+        [
+            code["cannot_be_calculated"],
+            code["no_significant_change"],
+            np.where(rising == higher, code["improving"], code["worsening"]),
+            code["increasing"],
+        ],
+        default=code["decreasing"],
     ).astype("int8")
 
 

@@ -253,7 +253,7 @@ def _hide_comparisons(comparisons: pd.DataFrame, table: pd.DataFrame, mask: np.n
             if column in out:
                 out[column] = out[column].astype("float64").where(~hit, np.nan)
         if "direction" in out:
-            out["direction"] = np.where(hit, "not_comparable", out["direction"].astype(object))
+            out["direction"] = _set_where(out["direction"], hit, "not_comparable")
     return out
 
 
