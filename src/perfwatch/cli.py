@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +58,23 @@ class PerfwatchGroup(click.Group):
             ctx.exit(EXIT_PROBLEMS)
         except PerfwatchError as error:
             raise CommandFailed(str(error)) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception:
+            _report_bug(ctx)
+
+
+def _report_bug(ctx: click.Context) -> None:
+    """An unexpected exception is a bug, not a problem in the inputs: its traceback goes to stderr and the
+    log file, and the exit code is 2 ("failed to run"), so cron and CI never read it as exit 1."""
+    log.exception("perfwatch crashed: this is a bug in perfwatch, not in your inputs")
+    click.echo(traceback.format_exc().rstrip(), err=True)
+    click.echo(
+        "perfwatch: internal error: this is a bug in perfwatch, not a problem in your inputs; "
+        "please report it with the traceback above",
+        err=True,
+    )
+    ctx.exit(EXIT_USAGE)
 
 
 @click.group(cls=PerfwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})

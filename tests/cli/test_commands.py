@@ -105,8 +105,24 @@ def test_export_writes_contract_columns_and_neutralises_formulas(project, suffix
     assert result.exit_code == 0, result.output
     if suffix == ".csv":
         rows = list(csv.DictReader(out.open(encoding="utf-8")))
-        assert list(rows[0])[:8] == ["indicator", "area", "period", "value", "numerator", "denominator", "target", "status"]
-        assert {r["status"] for r in rows} <= {"green", "amber", "red", "no_target", "no_data", "not_assessed"}
+        assert list(rows[0])[:8] == [
+            "indicator",
+            "area",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "target",
+            "status",
+        ]
+        assert {r["status"] for r in rows} <= {
+            "green",
+            "amber",
+            "red",
+            "no_target",
+            "no_data",
+            "not_assessed",
+        }
     elif suffix == ".json":
         records = json.loads(out.read_text(encoding="utf-8"))
         assert records[0]["indicator"] in {"P1", "P2"}
@@ -119,7 +135,7 @@ def test_export_writes_contract_columns_and_neutralises_formulas(project, suffix
 
 def test_export_neutralises_formula_text_in_csv(project):
     (project / "data.csv").write_text(
-        "indicator,area,period,value,note\nP2,a1,2024-04,5,=HYPERLINK(\"http://evil\")\n", encoding="utf-8"
+        'indicator,area,period,value,note\nP2,a1,2024-04,5,=HYPERLINK("http://evil")\n', encoding="utf-8"
     )
     out = project / "results.csv"
     assert invoke("export", "--out", str(out)).exit_code == 0
@@ -150,3 +166,18 @@ def test_export_to_excel_refuses_more_rows_than_a_sheet_holds(project, monkeypat
     assert result.exit_code == 2 and not out.exists()
     assert "do not fit in one Excel sheet" in result.stderr and ".csv or .json" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_bug_exits_2_with_its_traceback_on_stderr_and_in_the_log(project, monkeypatch):
+    """A crash is "failed to run" (2), never "problems in your inputs" (1), and keeps its traceback."""
+    import perfwatch.pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a deliberate bug")
+
+    monkeypatch.setattr(perfwatch.pipeline, "run", broken)
+    result = invoke("--log-file", "run.log", "status")
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr and "ZeroDivisionError: a deliberate bug" in result.stderr
+    assert "bug in perfwatch" in result.stderr
+    assert "ZeroDivisionError: a deliberate bug" in (project / "run.log").read_text(encoding="utf-8")

@@ -65,5 +65,8 @@ def test_timetable_lists_reports_in_date_order_with_indicators_that_have_new_dat
 
 
 def test_monthly_cycle_covers_the_latest_complete_month():
-    monthly = cycle("performance", months=("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+    monthly = cycle(
+        "performance",
+        months=("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    )
     assert report_period(monthly, date(2019, 5, 2), 4).label == "2019-03"

@@ -33,9 +33,7 @@ def test_every_example_is_present() -> None:
     assert NAMES == sorted(_generator().GENERATORS)
 
 
-@pytest.mark.parametrize(
-    "name", NAMES
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_example_evaluates_without_unexpected_warnings(name: str) -> None:
     project = EXAMPLES / name / "perfwatch.yaml"
     result = run(resolve_inputs(project=project))

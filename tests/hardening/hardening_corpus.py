@@ -28,6 +28,7 @@ class Case:
     words: tuple[str, ...] = ()
     path: str | None = None  # where the content goes, when not the target's usual file
     exit_code: int = 1
+    codes: tuple[str, ...] = ()  # finding codes any one of which is right, where the wording is not ours
 
 
 def replace(text: str, old: str, new: str) -> str:
@@ -104,7 +105,8 @@ def cases(framework: str) -> list[Case]:
         Case("fw-top-level-list", "framework", "- perfwatch: 1\n- id: x\n", f"{FRAMEWORK_FILE}:1",
              ("top level", "a list")),
         Case("fw-alias-bomb", "framework", bomb, f"{FRAMEWORK_FILE}:", ("alias",)),
-        Case("fw-deep-nesting", "framework", deep, f"{FRAMEWORK_FILE}:3", ("nested more than 100 levels",)),
+        Case("fw-deep-nesting", "framework", deep, f"{FRAMEWORK_FILE}:3",
+             codes=("yaml-too-deep", "yaml-syntax")),  # our depth check or PyYAML's own (6.0.4+) may catch it
         fw("version: \"1.0\"", "version: !!python/object/apply:os.system [\"echo pwned\"]",
            ("not allowed",), at="version", id="fw-python-tag"),
         fw("target: {value: 60}", "target: {by_period: {2024/26: 60}}", ("2024/26",), at="2024/26",

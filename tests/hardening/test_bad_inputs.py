@@ -87,6 +87,8 @@ def test_broken_input_gets_one_clear_message(project: Project, case: Case):
     ), f"expected {case.where}, got {location}"
     for word in case.words:
         assert word in message, message
+    if case.codes:
+        assert re.search(r"\berror\[([\w-]+)\]", message).group(1) in case.codes, message
 
 
 def test_a_50_megabyte_framework_is_refused_at_once(project: Project):
