@@ -34,7 +34,7 @@ def child(kind: str, framework_path: str, data_path: str) -> None:
         rows = pacsv.read_csv(data_path).num_rows
     else:
         from perfwatch.data import load_observations
-        from perfwatch.framework import load_framework
+        from perfwatch.framework.load import load_framework
 
         framework = load_framework(framework_path)
         start = time.perf_counter()
@@ -70,7 +70,7 @@ def profile(framework_path: Path, data_path: Path, top: int = 25) -> None:
     import pstats
 
     from perfwatch.data import load_observations
-    from perfwatch.framework import load_framework
+    from perfwatch.framework.load import load_framework
 
     framework = load_framework(framework_path)
     profiler = cProfile.Profile()

@@ -129,7 +129,7 @@ def _child(name: str, work: Path) -> dict:
 def _child_pipeline(name: str, big: dict) -> dict:
     from perfwatch.data import load_observations
     from perfwatch.evaluate import evaluate
-    from perfwatch.framework import load_framework
+    from perfwatch.framework.load import load_framework
 
     framework_path, data_path = Path(big["framework"]), Path(big["data"])
     start = time.perf_counter()
@@ -151,7 +151,7 @@ def _evaluated(dataset: dict):
     """Load and evaluate a dataset (set-up for the render scenarios, not timed)."""
     from perfwatch.data import load_observations
     from perfwatch.evaluate import evaluate
-    from perfwatch.framework import load_framework
+    from perfwatch.framework.load import load_framework
 
     framework = load_framework(Path(dataset["framework"]))
     observations = load_observations(framework, [Path(dataset["data"])])

@@ -23,7 +23,7 @@ from perfwatch import __version__
 from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Finding, InputError, PerfwatchError
 
 if TYPE_CHECKING:
-    from perfwatch.model import Framework
+    from perfwatch.framework.model import Framework
 
 PROJECT_FILE_NAME = "perfwatch.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -176,7 +176,7 @@ def validate(
 
     Exit status: 0 no errors, 1 problems found, 2 usage error or failure to run.
     """
-    from perfwatch.framework import check_framework
+    from perfwatch.framework.load import check_framework
 
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -228,7 +228,7 @@ def _framework_files(paths: Iterable[Path]) -> Iterable[Path]:
 
 def _check_project_file(path: Path) -> list[Finding]:
     """A project file (`perfwatch.yaml`) named explicitly: checked as a project file."""
-    from perfwatch.project import load_project
+    from perfwatch.framework.project import load_project
 
     try:
         load_project(path)
@@ -240,7 +240,7 @@ def _check_project_file(path: Path) -> list[Finding]:
 def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
     """A project folder: the project file, then its framework, then its data through their mappings."""
     from perfwatch.data import check_data
-    from perfwatch.framework import check_framework
+    from perfwatch.framework.load import check_framework
     from perfwatch.pipeline import resolve_inputs
 
     try:
@@ -348,7 +348,7 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     Editors that use yaml-language-server (VS Code YAML) read it from a first line such as
     `# yaml-language-server: $schema=./framework.schema.json`.
     """
-    from perfwatch.docgen import json_schema_text
+    from perfwatch.framework.docgen import json_schema_text
 
     text = json_schema_text()
     if out is None:
@@ -501,8 +501,8 @@ def timetable(framework, project, start, months) -> None:
 
     from rich.console import Console
 
-    from perfwatch.cycles import timetable as due_reports
-    from perfwatch.framework import load_framework
+    from perfwatch.framework.cycles import timetable as due_reports
+    from perfwatch.framework.load import load_framework
     from perfwatch.pipeline import resolve_inputs
 
     inputs = resolve_inputs(framework=framework, project=project)
@@ -631,7 +631,7 @@ def init(ctx, directory: Path, from_framework: str | None) -> None:
 
     Example: perfwatch init my-hwb && cd my-hwb && perfwatch report
     """
-    from perfwatch.init import init_project
+    from perfwatch.framework.scaffold import init_project
 
     written = init_project(directory, from_framework)
     if not ctx.obj.get("quiet"):

@@ -29,7 +29,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from perfwatch.errors import Finding, InputError
-from perfwatch.periods import PeriodError, parse_period
+from perfwatch.framework.periods import PeriodError, parse_period
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4",

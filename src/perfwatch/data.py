@@ -5,7 +5,7 @@ The pipeline, for each data source (a file and its mapping in the project file):
 1. **read** the file into one table per sheet, remembering each row's number in the file
    (CSV: the header is row 1; XLSX: the spreadsheet's own row numbers; Parquet: record numbers);
 2. **map** it: filter rows, melt wide tables, rename columns, add constants, compute columns, clean the
-   numbers (:mod:`perfwatch.values`) and parse the periods (:mod:`perfwatch.periods`), sum duplicates
+   numbers (:mod:`perfwatch.values`) and parse the periods (:mod:`perfwatch.framework.periods`), sum duplicates
    when asked;
 
 and then, over all sources together, **check** the data against the framework, collecting every problem as
@@ -30,15 +30,15 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.errors import Finding, errors_only, promote_warnings
-from perfwatch.model import Framework, Unit
-from perfwatch.periods import (
+from perfwatch.framework.model import Framework, Unit
+from perfwatch.framework.periods import (
     Period,
     expected_periods,
     frequency_months,
     frequency_step,
     parse_periods,
 )
-from perfwatch.project import DataSource, parse_expression, source_for_path
+from perfwatch.framework.project import DataSource, parse_expression, source_for_path
 from perfwatch.values import (
     ERROR,
     EXCEL_ERRORS,
@@ -1036,7 +1036,7 @@ def _missing_reasons(
 
 
 def _period_message(value: Any, year_start_month: int) -> str:
-    from perfwatch.periods import PeriodError, parse_period
+    from perfwatch.framework.periods import PeriodError, parse_period
 
     if value is None:
         return "no period on this row"

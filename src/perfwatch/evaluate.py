@@ -31,7 +31,7 @@ import pandas as pd
 
 from perfwatch import stats
 from perfwatch.errors import Finding
-from perfwatch.periods import (
+from perfwatch.framework.periods import (
     Period,
     PeriodError,
     frequency_months,
@@ -57,7 +57,7 @@ from perfwatch.results import (
 from perfwatch.spc import compute_spc, summarise_spc
 
 if TYPE_CHECKING:
-    from perfwatch.model import Framework, Indicator
+    from perfwatch.framework.model import Framework, Indicator
 
 KEYS = ["indicator", "area", "period_months", "period_start"]
 _RAG = ["green", "amber", "red"]

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only
-from perfwatch.project import (
+from perfwatch.framework.project import (
     CommentarySource,
     DataSource,
     Project,
@@ -134,7 +134,7 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
     """
     from pydantic import ValidationError
 
-    from perfwatch.model import Action
+    from perfwatch.framework.model import Action
 
     findings: list[Finding] = []
     actions = []
@@ -178,7 +178,7 @@ def run(
     """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
     from perfwatch.data import load_observations
     from perfwatch.evaluate import evaluate
-    from perfwatch.framework import check_framework
+    from perfwatch.framework.load import check_framework
 
     as_of = as_of or inputs.as_of or date.today()
     framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.formatting import format_amounts, format_values
-from perfwatch.model import MONTH_NAMES
+from perfwatch.framework.model import MONTH_NAMES
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from perfwatch.model import Framework
+    from perfwatch.framework.model import Framework
 
 #: The columns a frame needs for its reasons (all are columns of `Results.table` and `Results.latest`).
 REASON_COLUMNS = [

@@ -49,8 +49,8 @@ def plan(
     as_of: date | None = None,
 ) -> list[ReportRequest]:
     """The reports to build: from the options if any is given, else the project's `reports:`."""
-    from perfwatch.cycles import report_period
-    from perfwatch.framework import load_framework
+    from perfwatch.framework.cycles import report_period
+    from perfwatch.framework.load import load_framework
 
     framework = load_framework(inputs.framework)
     as_of = as_of or inputs.as_of or date.today()

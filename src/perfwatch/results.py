@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from perfwatch.errors import Finding
-    from perfwatch.model import Framework
+    from perfwatch.framework.model import Framework
 
 #: The results export contract (DESIGN §6), in order.
 CONTRACT_COLUMNS = [

@@ -33,7 +33,7 @@ from perfwatch.errors import Finding
 from perfwatch.reasons import reasons
 
 if TYPE_CHECKING:
-    from perfwatch.model import Framework
+    from perfwatch.framework.model import Framework
     from perfwatch.results import Results
 
 SUPPRESSED = "suppressed"

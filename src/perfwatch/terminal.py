@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from perfwatch.cycles import Due
 from perfwatch.formatting import format_value
+from perfwatch.framework.cycles import Due
 from perfwatch.results import Results
 
 STATUS_STYLE = {

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from perfwatch.data import load_observations
-from perfwatch.framework import check_framework, load_framework
+from perfwatch.framework.load import check_framework, load_framework
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 

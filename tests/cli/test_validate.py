@@ -225,7 +225,7 @@ def test_validate_imports_nothing_heavy(valid_framework):
 
 
 def test_project_file_named_explicitly_is_checked_as_a_project(tmp_path):
-    pytest.importorskip("perfwatch.project")
+    pytest.importorskip("perfwatch.framework.project")
     project = tmp_path / "perfwatch.yaml"
     project.write_text("framework: fw.yaml\nframwork_title: x\n")
     result = run("validate", str(project))

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from perfwatch.data import OBSERVATION_COLUMNS, load_observations
-from perfwatch.model import Framework
-from perfwatch.project import DataSource
+from perfwatch.framework.model import Framework
+from perfwatch.framework.project import DataSource
 
 
 def framework_with(indicator: dict, areas: list[dict]) -> Framework:

@@ -7,7 +7,7 @@ import pytest
 
 import perfwatch.data as data_module
 from perfwatch.data import load_observations
-from perfwatch.project import DataSource
+from perfwatch.framework.project import DataSource
 
 
 def test_cp1252_csv_from_excel(framework, cp1252_csv):

@@ -11,7 +11,7 @@ import pytest
 
 from perfwatch.commentary import load_commentary
 from perfwatch.errors import InputError
-from perfwatch.init import init_project
+from perfwatch.framework.scaffold import init_project
 from perfwatch.pipeline import resolve_inputs, run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from perfwatch.evaluate import evaluate
-from perfwatch.model import Framework
-from perfwatch.periods import Period
+from perfwatch.framework.model import Framework
+from perfwatch.framework.periods import Period
 from perfwatch.results import Results
 
 AS_OF = date(2025, 4, 20)

@@ -22,13 +22,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from perfwatch.formatting import decimals_for, format_value
-from perfwatch.periods import Period, PeriodError, parse_period
+from perfwatch.framework.periods import Period, PeriodError, parse_period
 from perfwatch.render import icons
 from perfwatch.render.alt_text import pretty_period
 
 if typing.TYPE_CHECKING:
     from perfwatch.commentary import Commentary
-    from perfwatch.model import Area, Cycle, Framework, Indicator
+    from perfwatch.framework.model import Area, Cycle, Framework, Indicator
     from perfwatch.render.charts import Chart
     from perfwatch.results import Results
 

@@ -25,9 +25,9 @@ from pydantic import (
 )
 
 from perfwatch.errors import Finding, InputError
-from perfwatch.model import Id, PeriodText, ReportKind
+from perfwatch.framework.model import Id, PeriodText, ReportKind
+from perfwatch.framework.yamlload import load_yaml
 from perfwatch.resources import bundled_framework
-from perfwatch.yamlload import load_yaml
 
 PROJECT_FILE = "perfwatch.yaml"
 
@@ -332,7 +332,7 @@ def find_project(start_dir: str | Path = ".") -> Path | None:
 
 def load_project(path: str | Path) -> Project:
     """The project in `path` with its relative paths resolved, or `InputError` with every problem located."""
-    from perfwatch.framework import schema_findings
+    from perfwatch.framework.load import schema_findings
 
     path = Path(path)
     if path.is_dir():

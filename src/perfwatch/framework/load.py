@@ -2,7 +2,7 @@
 
 Three layers, each reporting :class:`~perfwatch.errors.Finding` objects located at the YAML node:
 
-1. :mod:`perfwatch.yamlload` reads the file safely (syntax, duplicate keys, YAML traps);
+1. :mod:`perfwatch.framework.yamlload` reads the file safely (syntax, duplicate keys, YAML traps);
 2. the pydantic models check the format; their errors are rewritten in plain words with the position,
    what was expected, what was found, and a "did you mean" where one helps;
 3. cross-field rules: ids are unique, every reference resolves, area parents do not loop, periods parse;
@@ -23,8 +23,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from perfwatch.errors import Finding, InputError, errors_only, promote_warnings
-from perfwatch.model import Framework, Indicator, Target, Tolerance, ToleranceBand
-from perfwatch.yamlload import MarkedDocument, load_yaml
+from perfwatch.framework.model import Framework, Indicator, Target, Tolerance, ToleranceBand
+from perfwatch.framework.yamlload import MarkedDocument, load_yaml
 
 Loc = tuple[Any, ...]
 
@@ -553,7 +553,7 @@ def _period_findings(
 ) -> Iterator[Finding]:
     """Targets', baselines' and SPC rebase periods must be periods perfwatch can read."""
     try:
-        from perfwatch.periods import parse_period
+        from perfwatch.framework.periods import parse_period
     except ImportError:
         return
     year_start = fw.year_start_month

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from perfwatch.errors import Finding, InputError, PerfwatchError
-from perfwatch.model import Framework, Indicator
-from perfwatch.periods import Period
-from perfwatch.project import PROJECT_FILE
+from perfwatch.framework.model import Framework, Indicator
+from perfwatch.framework.periods import Period
+from perfwatch.framework.project import PROJECT_FILE
 from perfwatch.resources import bundled_framework, frameworks_dir
 
 SAMPLE_DATA = "data/sample.csv"
@@ -133,7 +133,7 @@ def init_project(
     With `from_framework` (a bundled framework's name, e.g. `forth-valley-ijb`) the framework is a copy of
     that one and the sample data fits it. Raises `InputError` if any file would be overwritten.
     """
-    from perfwatch.framework import load_framework
+    from perfwatch.framework.load import load_framework
 
     root = Path(directory)
     today = today or date.today()

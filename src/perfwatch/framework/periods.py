@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from perfwatch.model import MONTH_NAMES, MONTHS
+from perfwatch.framework.model import MONTH_NAMES, MONTHS
 
 if TYPE_CHECKING:  # numpy and pandas load only for whole columns: `validate` must start fast
     import numpy as np

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from perfwatch.model import Cycle, Framework, month_number
-from perfwatch.periods import Period, frequency_months
+from perfwatch.framework.model import Cycle, Framework, month_number
+from perfwatch.framework.periods import Period, frequency_months
 
 
 def _ordinal(day: date) -> int:

@@ -4,7 +4,7 @@ These models are the single definition of the YAML language. The JSON Schema (`p
 framework reference (`docs/reference.md`) are generated from them, so every field carries a description.
 Keep to constructs that draft-07 JSON Schema tools understand: no tuples, no `$schema` key.
 
-Cross-field rules (references resolve, ids are unique, lints) live in :mod:`perfwatch.framework`, where
+Cross-field rules (references resolve, ids are unique, lints) live in :mod:`perfwatch.framework.load`, where
 they can report the file position of the offending node.
 """
 
