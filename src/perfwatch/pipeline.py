@@ -176,7 +176,7 @@ def run(
     strict: bool = False,
 ) -> Run:
     """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
-    from perfwatch.data import load_observations
+    from perfwatch.data.checks import load_observations
     from perfwatch.evaluate import evaluate
     from perfwatch.framework.load import check_framework
 

@@ -99,7 +99,7 @@ def build(
     progress: Progress | None = None,
 ) -> BuildOutcome:
     """Evaluate once per period and build every requested report; failed areas are collected, not raised."""
-    from perfwatch.commentary import load_commentary
+    from perfwatch.data.commentary import load_commentary
     from perfwatch.render.build import build_each_area, build_report
     from perfwatch.render.context import ReportOptions
     from perfwatch.revisions import check_revisions

@@ -174,7 +174,7 @@ def test_data_checks_run_or_say_they_are_unavailable(valid_framework, tmp_path):
     data.write_text("indicator,area,period,value\nCI-2,test,2023/24,80\n")
     result = run("validate", "--data", str(data), str(valid_framework))
     try:
-        import perfwatch.data  # noqa: F401
+        import perfwatch.data.checks  # noqa: F401
     except ImportError:
         assert result.exit_code == 2
         assert "data checks are not available" in result.stderr

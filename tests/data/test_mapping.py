@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from perfwatch.data import OBSERVATION_COLUMNS, load_observations
+from perfwatch.data.checks import OBSERVATION_COLUMNS, load_observations
 from perfwatch.framework.model import Framework
 from perfwatch.framework.project import DataSource
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from perfwatch.commentary import load_commentary
+from perfwatch.data.commentary import load_commentary
 from perfwatch.errors import InputError
 from perfwatch.framework.scaffold import init_project
 from perfwatch.pipeline import resolve_inputs, run

@@ -29,7 +29,7 @@ from perfwatch.render.html import render_html
 from perfwatch.resources import templates_dir
 
 if TYPE_CHECKING:
-    from perfwatch.commentary import Commentary
+    from perfwatch.data.commentary import Commentary
     from perfwatch.results import Results
 
 LOGGER = logging.getLogger("perfwatch.render.build")

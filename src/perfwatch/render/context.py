@@ -27,7 +27,7 @@ from perfwatch.render import icons
 from perfwatch.render.alt_text import pretty_period
 
 if typing.TYPE_CHECKING:
-    from perfwatch.commentary import Commentary
+    from perfwatch.data.commentary import Commentary
     from perfwatch.framework.model import Area, Cycle, Framework, Indicator
     from perfwatch.render.charts import Chart
     from perfwatch.results import Results

@@ -5,7 +5,7 @@ The pipeline, for each data source (a file and its mapping in the project file):
 1. **read** the file into one table per sheet, remembering each row's number in the file
    (CSV: the header is row 1; XLSX: the spreadsheet's own row numbers; Parquet: record numbers);
 2. **map** it: filter rows, melt wide tables, rename columns, add constants, compute columns, clean the
-   numbers (:mod:`perfwatch.values`) and parse the periods (:mod:`perfwatch.framework.periods`), sum duplicates
+   numbers (:mod:`perfwatch.data.values`) and parse the periods (:mod:`perfwatch.framework.periods`), sum duplicates
    when asked;
 
 and then, over all sources together, **check** the data against the framework, collecting every problem as
@@ -29,17 +29,7 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
-from perfwatch.errors import Finding, errors_only, promote_warnings
-from perfwatch.framework.model import Framework, Unit
-from perfwatch.framework.periods import (
-    Period,
-    expected_periods,
-    frequency_months,
-    frequency_step,
-    parse_periods,
-)
-from perfwatch.framework.project import DataSource, parse_expression, source_for_path
-from perfwatch.values import (
+from perfwatch.data.values import (
     ERROR,
     EXCEL_ERRORS,
     MISSING_REASONS,
@@ -51,6 +41,16 @@ from perfwatch.values import (
     match_levels,
     normalise_yes_no,
 )
+from perfwatch.errors import Finding, errors_only, promote_warnings
+from perfwatch.framework.model import Framework, Unit
+from perfwatch.framework.periods import (
+    Period,
+    expected_periods,
+    frequency_months,
+    frequency_step,
+    parse_periods,
+)
+from perfwatch.framework.project import DataSource, parse_expression, source_for_path
 
 OBSERVATION_COLUMNS = [
     "indicator", "area", "period", "period_start", "period_months", "band", "value", "value_text",
