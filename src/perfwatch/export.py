@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.errors import PerfwatchError
+from perfwatch.evaluate.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, Results
 from perfwatch.fileio import atomic_path
-from perfwatch.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, Results
 
 #: The contract columns, then the table's documented extras a reader needs (not internal group numbers).
 EXPORT_COLUMNS = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c != "spc_group"]

@@ -22,7 +22,7 @@ from perfwatch.errors import Finding
 from perfwatch.fileio import write_text_atomic
 
 if TYPE_CHECKING:
-    from perfwatch.results import Results
+    from perfwatch.evaluate.results import Results
 
 SNAPSHOT_FILE = ".perfwatch-values.json"
 FORMAT_VERSION = 1

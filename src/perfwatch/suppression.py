@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.errors import Finding
-from perfwatch.reasons import reasons
+from perfwatch.evaluate.reasons import reasons
 
 if TYPE_CHECKING:
+    from perfwatch.evaluate.results import Results
     from perfwatch.framework.model import Framework
-    from perfwatch.results import Results
 
 SUPPRESSED = "suppressed"
 TREND_WINDOW = 5
@@ -258,7 +258,7 @@ def _hide_comparisons(comparisons: pd.DataFrame, table: pd.DataFrame, mask: np.n
 
 
 def _recount(results: Results, latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    from perfwatch.evaluate import national_roll_ups, roll_ups
+    from perfwatch.evaluate.table import national_roll_ups, roll_ups
 
     framework = results.framework
     return {

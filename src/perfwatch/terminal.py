@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from perfwatch.evaluate.results import Results
 from perfwatch.formatting import format_value
 from perfwatch.framework.cycles import Due
-from perfwatch.results import Results
 
 STATUS_STYLE = {
     "green": ("✔", "on target", "green"),

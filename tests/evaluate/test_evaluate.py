@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfwatch.evaluate import evaluate, overall_status
+from perfwatch.evaluate.table import evaluate, overall_status
 from perfwatch.framework.model import Framework
 from perfwatch.framework.periods import Period
 

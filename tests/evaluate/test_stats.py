@@ -1,4 +1,4 @@
-"""Tests for perfwatch.stats: intervals, benchmark comparisons, quintiles and the recent trend."""
+"""Tests for perfwatch.evaluate.stats: intervals, benchmark comparisons, quintiles and the recent trend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from perfwatch import stats
+from perfwatch.evaluate import stats
 
 RTOL = 1e-8
 POLARITIES = ["higher_is_better", "lower_is_better", "no_judgement"]

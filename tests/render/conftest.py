@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfwatch.evaluate import evaluate
+from perfwatch.evaluate.results import Results
+from perfwatch.evaluate.table import evaluate
 from perfwatch.framework.model import Framework
 from perfwatch.framework.periods import Period
-from perfwatch.results import Results
 
 AS_OF = date(2025, 4, 20)
 REPORT_PERIOD = "2025-03"

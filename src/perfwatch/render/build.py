@@ -30,7 +30,7 @@ from perfwatch.resources import templates_dir
 
 if TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
-    from perfwatch.results import Results
+    from perfwatch.evaluate.results import Results
 
 LOGGER = logging.getLogger("perfwatch.render.build")
 MANIFEST = ".perfwatch-manifest.json"

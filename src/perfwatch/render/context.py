@@ -28,9 +28,9 @@ from perfwatch.render.alt_text import pretty_period
 
 if typing.TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
+    from perfwatch.evaluate.results import Results
     from perfwatch.framework.model import Area, Cycle, Framework, Indicator
     from perfwatch.render.charts import Chart
-    from perfwatch.results import Results
 
 KINDS = ("performance", "annual", "exception", "scorecard")
 HISTORY_PERIODS = 5

@@ -93,7 +93,7 @@ _POINT_COLUMNS = ("series", "order", "value", "rebase")
 _RULE_OUTSIDE, _RULE_TREND, _RULE_TWO_IN_THREE, _RULE_RUN, _RULE_NONE = range(5)
 _COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW = range(5)
 _NOT_SHOWN = 5
-# In code order; the vocabularies are those of perfwatch.results (SPC_SIGNALS, SPC_RULES, ...).
+# In code order; the vocabularies are those of perfwatch.evaluate.results (SPC_SIGNALS, SPC_RULES, ...).
 SIGNALS = [
     "common_cause", "special_cause_improvement", "special_cause_concern",
     "special_cause_neutral_high", "special_cause_neutral_low",

@@ -95,7 +95,7 @@ class Results:
 
     def full_table(self) -> pd.DataFrame:
         """`table` with the `reason` sentence after `status` on every row: the whole export contract."""
-        from perfwatch.reasons import reasons
+        from perfwatch.evaluate.reasons import reasons
 
         out = self.table.copy(deep=False)
         out.insert(int(out.columns.get_loc("status")) + 1, "reason", reasons(out, self.framework))

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import special as _special  # the quantile functions scipy.stats calls, without its 1 s import
 
-from perfwatch.results import BENCHMARKS, codes_of
-from perfwatch.results import TRENDS as RESULT_TRENDS
+from perfwatch.evaluate.results import BENCHMARKS, codes_of
+from perfwatch.evaluate.results import TRENDS as RESULT_TRENDS
 
 __all__ = [
     "ESP2013",

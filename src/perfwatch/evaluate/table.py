@@ -29,18 +29,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from perfwatch import stats
 from perfwatch.errors import Finding
-from perfwatch.framework.periods import (
-    Period,
-    PeriodError,
-    frequency_months,
-    frequency_step,
-    parse_period,
-    period_labels,
-)
-from perfwatch.reasons import NO_DATA_YET, reasons
-from perfwatch.results import (
+from perfwatch.evaluate import stats
+from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
+from perfwatch.evaluate.results import (
     ASSURANCES,
     BENCHMARKS,
     DIRECTIONS,
@@ -54,7 +46,15 @@ from perfwatch.results import (
     Results,
     codes_of,
 )
-from perfwatch.spc import compute_spc, summarise_spc
+from perfwatch.evaluate.spc import compute_spc, summarise_spc
+from perfwatch.framework.periods import (
+    Period,
+    PeriodError,
+    frequency_months,
+    frequency_step,
+    parse_period,
+    period_labels,
+)
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework, Indicator
