@@ -100,10 +100,10 @@ def build(
 ) -> BuildOutcome:
     """Evaluate once per period and build every requested report; failed areas are collected, not raised."""
     from perfwatch.data.commentary import load_commentary
+    from perfwatch.publish.revisions import check_revisions
+    from perfwatch.publish.suppression import suppress
     from perfwatch.render.build import build_each_area, build_report
     from perfwatch.render.context import ReportOptions
-    from perfwatch.revisions import check_revisions
-    from perfwatch.suppression import suppress
 
     outcome = BuildOutcome()
     out_dir = out_dir or inputs.output

@@ -158,9 +158,9 @@ def test_timetable_lists_due_reports(project):
 
 
 def test_export_to_excel_refuses_more_rows_than_a_sheet_holds(project, monkeypatch):
-    import perfwatch.export
+    import perfwatch.publish.export
 
-    monkeypatch.setattr(perfwatch.export, "EXCEL_MAX_ROWS", 3)
+    monkeypatch.setattr(perfwatch.publish.export, "EXCEL_MAX_ROWS", 3)
     out = project / "results.xlsx"
     result = invoke("export", "--out", str(out))
     assert result.exit_code == 2 and not out.exists()

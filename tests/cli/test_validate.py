@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfwatch.cli import cli, github_annotation, summary_line
+from perfwatch.cli import cli
+from perfwatch.cli.validate import github_annotation, summary_line
 from perfwatch.errors import Finding
 
 BROKEN = Path(__file__).resolve().parents[1] / "framework" / "broken"

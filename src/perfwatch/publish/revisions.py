@@ -30,7 +30,7 @@ RELATIVE_TOLERANCE = 1e-9
 """Differences below this (relative) are floating-point noise, not revisions."""
 
 KEYS = ["indicator", "area", "period"]
-LOGGER = logging.getLogger("perfwatch.revisions")
+LOGGER = logging.getLogger("perfwatch.publish.revisions")
 
 
 def _texts(column: pd.Series) -> np.ndarray:
