@@ -60,7 +60,7 @@ def run_options(command):
 
 
 def _run(framework, data_paths, project, period, as_of, strict):
-    from perfwatch.pipeline import resolve_inputs, run
+    from perfwatch.api import resolve_inputs, run
 
     inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
     outcome = run(inputs, period=period, as_of=as_of, strict=strict)
@@ -155,9 +155,9 @@ def timetable(framework, project, start, months) -> None:
 
     from rich.console import Console
 
+    from perfwatch.api import resolve_inputs
     from perfwatch.framework.cycles import timetable as due_reports
     from perfwatch.framework.load import load_framework
-    from perfwatch.pipeline import resolve_inputs
 
     inputs = resolve_inputs(framework=framework, project=project)
     loaded = load_framework(inputs.framework)
@@ -208,9 +208,8 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
 
     Example (cron): perfwatch report --cycle annual --as-of today --quiet --log-file report.log
     """
+    from perfwatch.api import build, plan, resolve_inputs
     from perfwatch.errors import EXIT_PARTIAL
-    from perfwatch.pipeline import resolve_inputs
-    from perfwatch.reporting import build, plan
 
     if area and each_area:
         raise click.UsageError("give either --area or --each-area, not both")

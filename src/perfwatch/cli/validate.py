@@ -116,9 +116,9 @@ def _check_project_file(path: Path) -> list[Finding]:
 
 def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
     """A project folder: the project file, then its framework, then its data through their mappings."""
+    from perfwatch.api import resolve_inputs
     from perfwatch.data.checks import check_data
     from perfwatch.framework.load import check_framework
-    from perfwatch.pipeline import resolve_inputs
 
     try:
         inputs = resolve_inputs(project=path, data=data_paths)

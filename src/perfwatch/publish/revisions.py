@@ -148,7 +148,7 @@ def save_snapshot(out_dir: str | Path, data: dict[str, Any]) -> Path:
 def check_revisions(results: Results, out_dir: str | Path, *, file: str = "data") -> list[Finding]:
     """After a successful build into `out_dir`: compare with the last build's values, then remember these.
 
-    This is the call `reporting.build` (and `export`) makes once every report of the run is written.
+    This is the call `api.build` (and `export`) makes once every report of the run is written.
     """
     current = snapshot(results)
     findings = compare(load_snapshot(out_dir), current, file=file)
