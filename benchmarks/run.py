@@ -127,7 +127,7 @@ def _child(name: str, work: Path) -> dict:
 
 
 def _child_pipeline(name: str, big: dict) -> dict:
-    from perfwatch.data.checks import load_observations
+    from perfwatch.data.load import load_observations
     from perfwatch.evaluate.table import evaluate
     from perfwatch.framework.load import load_framework
 
@@ -149,7 +149,7 @@ def _child_pipeline(name: str, big: dict) -> dict:
 
 def _evaluated(dataset: dict):
     """Load and evaluate a dataset (set-up for the render scenarios, not timed)."""
-    from perfwatch.data.checks import load_observations
+    from perfwatch.data.load import load_observations
     from perfwatch.evaluate.table import evaluate
     from perfwatch.framework.load import load_framework
 

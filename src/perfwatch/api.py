@@ -177,7 +177,7 @@ def run(
     strict: bool = False,
 ) -> Run:
     """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
-    from perfwatch.data.checks import load_observations
+    from perfwatch.data.load import load_observations
     from perfwatch.evaluate.table import evaluate
     from perfwatch.framework.load import check_framework
 

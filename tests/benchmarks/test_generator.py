@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from perfwatch.data.checks import load_observations
+from perfwatch.data.load import load_observations
 from perfwatch.framework.load import check_framework, load_framework
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"

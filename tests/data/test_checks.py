@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from perfwatch.data.checks import check_data, load_observations
+from perfwatch.data.load import check_data, load_observations
 from perfwatch.framework.project import DataSource
 
 MESSY_ERRORS = [

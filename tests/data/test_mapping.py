@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from perfwatch.data.checks import OBSERVATION_COLUMNS, load_observations
+from perfwatch.data.load import load_observations
+from perfwatch.data.observations import OBSERVATION_COLUMNS
 from perfwatch.framework.model import Framework
 from perfwatch.framework.project import DataSource
 

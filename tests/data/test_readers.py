@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import perfwatch.data.checks as data_module
-from perfwatch.data.checks import load_observations
+import perfwatch.data.readers as data_module
+from perfwatch.data.load import load_observations
 from perfwatch.framework.project import DataSource
 
 

@@ -19,7 +19,7 @@ from hardening_support import FRAMEWORK, data_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfwatch.data.checks import load_observations
+from perfwatch.data.load import load_observations
 from perfwatch.data.values import clean_values
 from perfwatch.errors import InputError
 from perfwatch.framework.load import load_framework

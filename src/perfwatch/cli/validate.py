@@ -117,7 +117,7 @@ def _check_project_file(path: Path) -> list[Finding]:
 def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
     """A project folder: the project file, then its framework, then its data through their mappings."""
     from perfwatch.api import resolve_inputs
-    from perfwatch.data.checks import check_data
+    from perfwatch.data.load import check_data
     from perfwatch.framework.load import check_framework
 
     try:
@@ -131,7 +131,7 @@ def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> li
 
 
 def _check_data(framework: Framework, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    from perfwatch.data.checks import check_data
+    from perfwatch.data.load import check_data
 
     return list(check_data(framework, list(paths), strict))
 
