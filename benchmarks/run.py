@@ -128,7 +128,7 @@ def _child(name: str, work: Path) -> dict:
 
 def _child_pipeline(name: str, big: dict) -> dict:
     from perfwatch.data.load import load_observations
-    from perfwatch.evaluate.table import evaluate
+    from perfwatch.evaluate.engine import evaluate
     from perfwatch.framework.load import load_framework
 
     framework_path, data_path = Path(big["framework"]), Path(big["data"])
@@ -150,7 +150,7 @@ def _child_pipeline(name: str, big: dict) -> dict:
 def _evaluated(dataset: dict):
     """Load and evaluate a dataset (set-up for the render scenarios, not timed)."""
     from perfwatch.data.load import load_observations
-    from perfwatch.evaluate.table import evaluate
+    from perfwatch.evaluate.engine import evaluate
     from perfwatch.framework.load import load_framework
 
     framework = load_framework(Path(dataset["framework"]))

@@ -178,7 +178,7 @@ def run(
 ) -> Run:
     """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
     from perfwatch.data.load import load_observations
-    from perfwatch.evaluate.table import evaluate
+    from perfwatch.evaluate.engine import evaluate
     from perfwatch.framework.load import check_framework
 
     as_of = as_of or inputs.as_of or date.today()

@@ -71,7 +71,7 @@ def test_evaluation_partitioned_by_indicator_equals_the_whole(tmp_path: Path) ->
 
     import pandas as pd
 
-    from perfwatch.evaluate.table import evaluate, evaluate_table, summarise
+    from perfwatch.evaluate.engine import evaluate, evaluate_table, summarise
 
     dataset = _generator().generate(tmp_path, areas=8, indicators=6, periods=8)
     framework = load_framework(dataset.framework)

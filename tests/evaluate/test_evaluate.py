@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfwatch.evaluate.table import evaluate, overall_status
+from perfwatch.evaluate.engine import evaluate
+from perfwatch.evaluate.summary import overall_status
 from perfwatch.framework.model import Framework
 from perfwatch.framework.periods import Period
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from perfwatch.evaluate.engine import evaluate
 from perfwatch.evaluate.results import Results
-from perfwatch.evaluate.table import evaluate
 from perfwatch.framework.model import Framework
 from perfwatch.framework.periods import Period
 

@@ -258,7 +258,7 @@ def _hide_comparisons(comparisons: pd.DataFrame, table: pd.DataFrame, mask: np.n
 
 
 def _recount(results: Results, latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    from perfwatch.evaluate.table import national_roll_ups, roll_ups
+    from perfwatch.evaluate.summary import national_roll_ups, roll_ups
 
     framework = results.framework
     return {
