@@ -173,7 +173,7 @@ def _child_render(kind: str, report: dict, work: Path) -> dict:
     build = _render_api()
     if build is None:
         return {"skipped": "perfwatch.render.build (build_report) does not exist yet"}
-    from perfwatch.render.context import ReportOptions
+    from perfwatch.render.views import ReportOptions
 
     results = _evaluated(report)
     out = Path(tempfile.mkdtemp(prefix=f"render-{kind}-", dir=work))

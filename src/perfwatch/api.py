@@ -303,7 +303,7 @@ def build(
     from perfwatch.publish.revisions import check_revisions
     from perfwatch.publish.suppression import suppress
     from perfwatch.render.build import build_each_area, build_report
-    from perfwatch.render.context import ReportOptions
+    from perfwatch.render.views import ReportOptions
 
     outcome = BuildOutcome()
     out_dir = out_dir or inputs.output

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 from perfwatch.errors import PerfwatchError
 from perfwatch.fileio import atomic_path, write_text_atomic
-from perfwatch.render.context import KINDS, ReportOptions, build_context
+from perfwatch.render.context import KINDS, build_context
 from perfwatch.render.html import render_html
+from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
 
 if TYPE_CHECKING:
