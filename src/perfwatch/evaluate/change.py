@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from perfwatch.evaluate import stats
+from perfwatch.evaluate import stats, trends
 from perfwatch.evaluate.results import (
     ASSURANCES,
     BENCHMARKS,
@@ -29,7 +29,8 @@ from perfwatch.evaluate.settings import (
     _period_start,
     _vocabulary_codes,
 )
-from perfwatch.evaluate.spc import compute_spc, summarise_spc
+from perfwatch.evaluate.spc import compute_spc
+from perfwatch.evaluate.spc_summary import summarise_spc
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -191,7 +192,7 @@ def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step
         values = table[column].to_numpy(dtype="float64")
         matrices.append(np.lib.stride_tricks.sliding_window_view(values, 5)[rows - 4])  # oldest first
     polarity = settings["polarity"].to_numpy(dtype=object)[codes[rows]]
-    trend[rows] = stats.trend_window_codes(*matrices, value_type[rows], polarity)
+    trend[rows] = trends.trend_window_codes(*matrices, value_type[rows], polarity)
     return trend
 
 

@@ -332,7 +332,7 @@ def find_project(start_dir: str | Path = ".") -> Path | None:
 
 def load_project(path: str | Path) -> Project:
     """The project in `path` with its relative paths resolved, or `InputError` with every problem located."""
-    from perfwatch.framework.load import schema_findings
+    from perfwatch.framework.schema_errors import schema_findings
 
     path = Path(path)
     if path.is_dir():
