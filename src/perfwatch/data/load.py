@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfwatch.data.checks import _check, _Collector
+from perfwatch.data.checks import _check
+from perfwatch.data.collector import _Collector
 from perfwatch.data.mapping import _text_columns_of, map_table
 from perfwatch.data.observations import Observations, _empty_frame
 from perfwatch.data.readers import read_tables
