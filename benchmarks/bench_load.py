@@ -1,6 +1,6 @@
 """Loading benchmark: `load_observations` on the 1,000,000-row long CSV of `generate.py`, against the floor.
 
-Times `perfwatch.data.load_observations` (read, map, clean, check) and `pyarrow.csv.read_csv` alone on the
+Times `perfwatch.data.load.load_observations` (read, map, clean, check) and `pyarrow.csv.read_csv` alone on the
 same file, the median of a few runs each. Every run is a fresh child process, so its peak memory (the
 OS's `ru_maxrss`) is that run's own, imports included. Not part of the test suite:
 
@@ -33,8 +33,8 @@ def child(kind: str, framework_path: str, data_path: str) -> None:
         start = time.perf_counter()
         rows = pacsv.read_csv(data_path).num_rows
     else:
-        from perfwatch.data import load_observations
-        from perfwatch.framework import load_framework
+        from perfwatch.data.load import load_observations
+        from perfwatch.framework.load import load_framework
 
         framework = load_framework(framework_path)
         start = time.perf_counter()
@@ -69,8 +69,8 @@ def profile(framework_path: Path, data_path: Path, top: int = 25) -> None:
     import cProfile
     import pstats
 
-    from perfwatch.data import load_observations
-    from perfwatch.framework import load_framework
+    from perfwatch.data.load import load_observations
+    from perfwatch.framework.load import load_framework
 
     framework = load_framework(framework_path)
     profiler = cProfile.Profile()

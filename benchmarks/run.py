@@ -127,9 +127,9 @@ def _child(name: str, work: Path) -> dict:
 
 
 def _child_pipeline(name: str, big: dict) -> dict:
-    from perfwatch.data import load_observations
-    from perfwatch.evaluate import evaluate
-    from perfwatch.framework import load_framework
+    from perfwatch.data.load import load_observations
+    from perfwatch.evaluate.engine import evaluate
+    from perfwatch.framework.load import load_framework
 
     framework_path, data_path = Path(big["framework"]), Path(big["data"])
     start = time.perf_counter()
@@ -149,9 +149,9 @@ def _child_pipeline(name: str, big: dict) -> dict:
 
 def _evaluated(dataset: dict):
     """Load and evaluate a dataset (set-up for the render scenarios, not timed)."""
-    from perfwatch.data import load_observations
-    from perfwatch.evaluate import evaluate
-    from perfwatch.framework import load_framework
+    from perfwatch.data.load import load_observations
+    from perfwatch.evaluate.engine import evaluate
+    from perfwatch.framework.load import load_framework
 
     framework = load_framework(Path(dataset["framework"]))
     observations = load_observations(framework, [Path(dataset["data"])])
@@ -173,7 +173,7 @@ def _child_render(kind: str, report: dict, work: Path) -> dict:
     build = _render_api()
     if build is None:
         return {"skipped": "perfwatch.render.build (build_report) does not exist yet"}
-    from perfwatch.render.context import ReportOptions
+    from perfwatch.render.views import ReportOptions
 
     results = _evaluated(report)
     out = Path(tempfile.mkdtemp(prefix=f"render-{kind}-", dir=work))

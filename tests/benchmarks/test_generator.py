@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from perfwatch.data import load_observations
-from perfwatch.framework import check_framework, load_framework
+from perfwatch.data.load import load_observations
+from perfwatch.framework.load import check_framework, load_framework
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -71,7 +71,7 @@ def test_evaluation_partitioned_by_indicator_equals_the_whole(tmp_path: Path) ->
 
     import pandas as pd
 
-    from perfwatch.evaluate import evaluate, evaluate_table, summarise
+    from perfwatch.evaluate.engine import evaluate, evaluate_table, summarise
 
     dataset = _generator().generate(tmp_path, areas=8, indicators=6, periods=8)
     framework = load_framework(dataset.framework)

@@ -158,9 +158,9 @@ def test_timetable_lists_due_reports(project):
 
 
 def test_export_to_excel_refuses_more_rows_than_a_sheet_holds(project, monkeypatch):
-    import perfwatch.export
+    import perfwatch.publish.export
 
-    monkeypatch.setattr(perfwatch.export, "EXCEL_MAX_ROWS", 3)
+    monkeypatch.setattr(perfwatch.publish.export, "EXCEL_MAX_ROWS", 3)
     out = project / "results.xlsx"
     result = invoke("export", "--out", str(out))
     assert result.exit_code == 2 and not out.exists()
@@ -170,12 +170,12 @@ def test_export_to_excel_refuses_more_rows_than_a_sheet_holds(project, monkeypat
 
 def test_a_bug_exits_2_with_its_traceback_on_stderr_and_in_the_log(project, monkeypatch):
     """A crash is "failed to run" (2), never "problems in your inputs" (1), and keeps its traceback."""
-    import perfwatch.pipeline
+    import perfwatch.api
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a deliberate bug")
 
-    monkeypatch.setattr(perfwatch.pipeline, "run", broken)
+    monkeypatch.setattr(perfwatch.api, "run", broken)
     result = invoke("--log-file", "run.log", "status")
     assert result.exit_code == 2
     assert "Traceback" in result.stderr and "ZeroDivisionError: a deliberate bug" in result.stderr

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from perfwatch.cli import cli, github_annotation, summary_line
+from perfwatch.cli import cli
+from perfwatch.cli.validate import github_annotation, summary_line
 from perfwatch.errors import Finding
 
 BROKEN = Path(__file__).resolve().parents[1] / "framework" / "broken"
@@ -174,7 +175,7 @@ def test_data_checks_run_or_say_they_are_unavailable(valid_framework, tmp_path):
     data.write_text("indicator,area,period,value\nCI-2,test,2023/24,80\n")
     result = run("validate", "--data", str(data), str(valid_framework))
     try:
-        import perfwatch.data  # noqa: F401
+        import perfwatch.data.checks  # noqa: F401
     except ImportError:
         assert result.exit_code == 2
         assert "data checks are not available" in result.stderr
@@ -225,7 +226,7 @@ def test_validate_imports_nothing_heavy(valid_framework):
 
 
 def test_project_file_named_explicitly_is_checked_as_a_project(tmp_path):
-    pytest.importorskip("perfwatch.project")
+    pytest.importorskip("perfwatch.framework.project")
     project = tmp_path / "perfwatch.yaml"
     project.write_text("framework: fw.yaml\nframwork_title: x\n")
     result = run("validate", str(project))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from perfwatch.model import Framework
+from perfwatch.framework.model import Framework
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

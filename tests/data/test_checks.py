@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from perfwatch.data import check_data, load_observations
-from perfwatch.project import DataSource
+from perfwatch.data.load import check_data, load_observations
+from perfwatch.framework.project import DataSource
 
 MESSY_ERRORS = [
     (3, "unknown-indicator", "did you mean 'CI-2'"),

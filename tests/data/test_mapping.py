@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from perfwatch.data import OBSERVATION_COLUMNS, load_observations
-from perfwatch.model import Framework
-from perfwatch.project import DataSource
+from perfwatch.data.load import load_observations
+from perfwatch.data.observations import OBSERVATION_COLUMNS
+from perfwatch.framework.model import Framework
+from perfwatch.framework.project import DataSource
 
 
 def framework_with(indicator: dict, areas: list[dict]) -> Framework:

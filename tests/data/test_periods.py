@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfwatch.periods import Period, PeriodError, expected_periods, parse_period, parse_periods
+from perfwatch.framework.periods import Period, PeriodError, expected_periods, parse_period, parse_periods
 
 APRIL_2023 = 2023 * 12 + 3
 

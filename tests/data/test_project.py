@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from perfwatch.errors import InputError
-from perfwatch.project import DataSource, find_project, load_project, parse_expression
+from perfwatch.framework.project import DataSource, find_project, load_project, parse_expression
 
 PROJECT = """\
 framework: framework.yaml

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import perfwatch.data as data_module
-from perfwatch.data import load_observations
-from perfwatch.project import DataSource
+import perfwatch.data.readers as data_module
+from perfwatch.data.load import load_observations
+from perfwatch.framework.project import DataSource
 
 
 def test_cp1252_csv_from_excel(framework, cp1252_csv):

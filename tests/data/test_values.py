@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfwatch.values import clean_column, clean_values, match_levels, normalise_yes_no
+from perfwatch.data.values import clean_column, clean_values, match_levels, normalise_yes_no
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from perfwatch.cycles import report_period, timetable
-from perfwatch.model import Cycle, Framework
+from perfwatch.framework.cycles import report_period, timetable
+from perfwatch.framework.model import Cycle, Framework
 
 
 def cycle(kind: str, lag: int = 1, months=("jul", "nov", "mar")) -> Cycle:

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfwatch.evaluate import evaluate, overall_status
-from perfwatch.model import Framework
-from perfwatch.periods import Period
+from perfwatch.evaluate.engine import evaluate
+from perfwatch.evaluate.summary import overall_status
+from perfwatch.framework.model import Framework
+from perfwatch.framework.periods import Period
 
 APRIL_2023 = 2023 * 12 + 3
 

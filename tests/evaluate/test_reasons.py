@@ -7,9 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from perfwatch.evaluate import evaluate
-from perfwatch.reasons import NO_DATA_YET, reasons
-from perfwatch.results import CONTRACT_COLUMNS, TABLE_COLUMNS
+from perfwatch.evaluate.engine import evaluate
+from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
+from perfwatch.evaluate.results import CONTRACT_COLUMNS, TABLE_COLUMNS
 
 from .test_evaluate import APRIL_2023, make_framework, observations, pct
 

@@ -1,4 +1,4 @@
-"""Tests for perfwatch.stats: intervals, benchmark comparisons, quintiles and the recent trend."""
+"""Tests for perfwatch.evaluate.stats: intervals, benchmark comparisons, quintiles and the recent trend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from perfwatch import stats
+from perfwatch.evaluate import stats, trends
 
 RTOL = 1e-8
 POLARITIES = ["higher_is_better", "lower_is_better", "no_judgement"]
@@ -370,7 +370,7 @@ def _series(name, counts, denominators, orders=None, level=0.95):
 
 
 def _trend(frame, value_type="proportion", polarity="higher_is_better", test="A"):
-    return stats.recent_trend(
+    return trends.recent_trend(
         frame["id"], frame["order"], frame["value"], frame["lower"], frame["upper"], frame["num"], frame["den"],
         value_type, polarity, test,
     )  # fmt: skip
@@ -576,7 +576,7 @@ def test_swapping_polarity_swaps_better_and_worse(value, bench, half95, other, e
 def test_recent_trend_accepts_key_columns_and_missing_order():
     frame = pd.concat([RISING.assign(indicator="i1", area="a"), FLAT.assign(indicator="i1", area="b")])
     frame = pd.concat([frame, RISING.iloc[:1].assign(indicator="i1", area="a", order=np.nan, num=np.nan)])
-    result = stats.recent_trend(
+    result = trends.recent_trend(
         frame[["indicator", "area"]], frame["order"], frame["value"], frame["lower"], frame["upper"],
         frame["num"], frame["den"], "proportion", "higher_is_better",
     )  # fmt: skip

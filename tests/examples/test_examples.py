@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from perfwatch.commentary import load_commentary
+from perfwatch.api import resolve_inputs, run
+from perfwatch.data.commentary import load_commentary
 from perfwatch.errors import InputError
-from perfwatch.init import init_project
-from perfwatch.pipeline import resolve_inputs, run
+from perfwatch.framework.scaffold import init_project
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NAMES = sorted(p.parent.name for p in EXAMPLES.glob("*/perfwatch.yaml"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from perfwatch.errors import InputError
-from perfwatch.framework import check_framework, load_framework
-from perfwatch.yamlload import load_yaml
+from perfwatch.framework.load import check_framework, load_framework
+from perfwatch.framework.yamlload import load_yaml
 
 BROKEN = Path(__file__).parent / "broken"
 

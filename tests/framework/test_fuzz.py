@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfwatch.errors import Finding, InputError
-from perfwatch.framework import check_framework, load_framework
-from perfwatch.model import Framework
-from perfwatch.yamlload import load_yaml
+from perfwatch.framework.load import check_framework, load_framework
+from perfwatch.framework.model import Framework
+from perfwatch.framework.yamlload import load_yaml
 
 VALID = Path(__file__).parent / "valid.yaml"
 BASE = load_yaml(VALID).data

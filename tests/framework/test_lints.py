@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import yaml
 
-from perfwatch.framework import check_framework, load_framework
-from perfwatch.yamlload import load_yaml
+from perfwatch.framework.load import check_framework, load_framework
+from perfwatch.framework.yamlload import load_yaml
 
 TODAY = date(2025, 1, 1)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from perfwatch import docgen
-from perfwatch.framework import check_framework
-from perfwatch.yamlload import load_yaml
+from perfwatch.framework import docgen
+from perfwatch.framework.load import check_framework
+from perfwatch.framework.yamlload import load_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = Path(__file__).parent / "broken"
@@ -23,13 +23,13 @@ def schema() -> dict:
 
 
 def test_generated_files_are_current():
-    """Fails when model.py changed without `python -m perfwatch.docgen` being run."""
+    """Fails when model.py changed without `python -m perfwatch.framework.docgen` being run."""
     assert docgen.main(["--check", "--root", str(REPO)]) == 0
 
 
 def test_check_reports_a_stale_file(tmp_path, capsys):
     assert docgen.main(["--check", "--root", str(tmp_path)]) == 1
-    assert "python -m perfwatch.docgen" in capsys.readouterr().err
+    assert "python -m perfwatch.framework.docgen" in capsys.readouterr().err
     assert docgen.main(["--root", str(tmp_path)]) == 0
     assert docgen.main(["--check", "--root", str(tmp_path)]) == 0
 

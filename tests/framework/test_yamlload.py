@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from perfwatch.errors import InputError
-from perfwatch.yamlload import dotted, load_yaml
+from perfwatch.framework.yamlload import dotted, load_yaml
 
 
 def write(tmp_path, text: str, name: str = "doc.yaml"):

@@ -188,7 +188,7 @@ def evaluate_project(project: Project, period: str | None = None):
     """The project's results, evaluated in process as `perfwatch report` would."""
     from datetime import date
 
-    from perfwatch.pipeline import resolve_inputs, run
+    from perfwatch.api import resolve_inputs, run
 
     inputs = resolve_inputs(project=project.root / "perfwatch.yaml")
     return run(inputs, period=period, as_of=date.fromisoformat(AS_OF)).results

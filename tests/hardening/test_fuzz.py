@@ -19,14 +19,14 @@ from hardening_support import FRAMEWORK, data_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfwatch.data import load_observations
+from perfwatch.data.load import load_observations
+from perfwatch.data.values import clean_values
 from perfwatch.errors import InputError
-from perfwatch.framework import load_framework
-from perfwatch.model import Framework
-from perfwatch.periods import Period, PeriodError, parse_period, parse_periods
-from perfwatch.project import DataSource
-from perfwatch.values import clean_values
-from perfwatch.yamlload import MarkedDocument, load_yaml
+from perfwatch.framework.load import load_framework
+from perfwatch.framework.model import Framework
+from perfwatch.framework.periods import Period, PeriodError, parse_period, parse_periods
+from perfwatch.framework.project import DataSource
+from perfwatch.framework.yamlload import MarkedDocument, load_yaml
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALID_CSV = data_csv().encode()

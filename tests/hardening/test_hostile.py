@@ -14,7 +14,7 @@ import pytest
 from hardening_support import FRAMEWORK, Project
 
 from perfwatch.errors import InputError
-from perfwatch.yamlload import load_yaml
+from perfwatch.framework.yamlload import load_yaml
 
 SCRIPT = '<script>alert("pwned")</script>'
 HANDLER = '<img src=x onerror="alert(2)">'

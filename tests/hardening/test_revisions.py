@@ -7,7 +7,7 @@ import json
 import pytest
 from hardening_support import Project, evaluate_project
 
-from perfwatch.revisions import (
+from perfwatch.publish.revisions import (
     SNAPSHOT_FILE,
     check_revisions,
     compare,

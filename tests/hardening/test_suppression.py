@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from hardening_support import FRAMEWORK, Project, evaluate_project
 
-from perfwatch.export import export_results
-from perfwatch.suppression import SUPPRESSED, _groups, primary_mask, suppress
+from perfwatch.publish.export import export_results
+from perfwatch.publish.suppression import SUPPRESSED, _groups, primary_mask, suppress
 
 
 def set_value(project: Project, old: str, new: str) -> None:

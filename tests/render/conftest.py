@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfwatch.evaluate import evaluate
-from perfwatch.model import Framework
-from perfwatch.periods import Period
-from perfwatch.results import Results
+from perfwatch.evaluate.engine import evaluate
+from perfwatch.evaluate.results import Results
+from perfwatch.framework.model import Framework
+from perfwatch.framework.periods import Period
 
 AS_OF = date(2025, 4, 20)
 REPORT_PERIOD = "2025-03"

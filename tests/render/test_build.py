@@ -9,7 +9,7 @@ import pytest
 from perfwatch.errors import PerfwatchError
 from perfwatch.render import build
 from perfwatch.render.build import MANIFEST, build_each_area, build_report
-from perfwatch.render.context import ReportOptions
+from perfwatch.render.views import ReportOptions
 
 
 def test_build_writes_html_and_caches_by_inputs_hash(results, tmp_path):

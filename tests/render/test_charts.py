@@ -308,7 +308,7 @@ def test_legend_can_be_left_to_the_page():
 
 
 def test_nice_ticks_are_round_and_cover_the_range():
-    from perfwatch.render.charts import nice_ticks
+    from perfwatch.render.svg import nice_ticks
 
     assert list(nice_ticks(76.3, 93.1)) == [75.0, 80.0, 85.0, 90.0, 95.0]
     assert list(nice_ticks(0.0, 1.0)) == [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from perfwatch.render import context as context_module
-from perfwatch.render.context import ReportOptions, build_context, context_reference, summary_sentence
+from perfwatch.render import area_choices
+from perfwatch.render.context import build_context, summary_sentence
+from perfwatch.render.views import ReportOptions, context_reference
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "templates.md"
 
@@ -101,8 +102,8 @@ def test_docs_list_every_context_field():
 
 def test_many_areas_show_the_ends_and_sum_up_the_rest(results, monkeypatch):
     """With more areas than AREAS_IN_FULL, the highest and lowest few and the report's area are shown."""
-    monkeypatch.setattr(context_module, "AREAS_IN_FULL", 2)
-    monkeypatch.setattr(context_module, "AREAS_SHOWN_EACH_END", 1)
+    monkeypatch.setattr(area_choices, "AREAS_IN_FULL", 2)
+    monkeypatch.setattr(area_choices, "AREAS_SHOWN_EACH_END", 1)
     for area in ("county", "north", "south"):
         report = build_context(results, kind="scorecard", options=ReportOptions(area=area))
         view = next(i for i in report.indicators if i.id == "IL-1")

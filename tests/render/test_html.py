@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from perfwatch.errors import PerfwatchError
-from perfwatch.render.context import KINDS, ReportOptions, build_context
+from perfwatch.render.context import KINDS, build_context
 from perfwatch.render.html import render_html
+from perfwatch.render.views import ReportOptions
 
 GOLDEN = Path(__file__).parent / "golden" / "performance-no-charts.html"
 

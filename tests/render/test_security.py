@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from perfwatch.commentary import load_commentary, render_markdown
+from perfwatch.data.commentary import load_commentary, render_markdown
 from perfwatch.render.context import build_context
 from perfwatch.render.fetcher import RefusedURL, SafeFetcher
 from perfwatch.render.html import render_html

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING
 
 from perfwatch.errors import PerfwatchError
 from perfwatch.fileio import atomic_path, write_text_atomic
-from perfwatch.render.context import KINDS, ReportOptions, build_context
+from perfwatch.render.context import KINDS, build_context
 from perfwatch.render.html import render_html
+from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
 
 if TYPE_CHECKING:
-    from perfwatch.commentary import Commentary
-    from perfwatch.results import Results
+    from perfwatch.data.commentary import Commentary
+    from perfwatch.evaluate.results import Results
 
 LOGGER = logging.getLogger("perfwatch.render.build")
 MANIFEST = ".perfwatch-manifest.json"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfwatch.render.context import KINDS, ReportContext
+from perfwatch.render.context import KINDS
 from perfwatch.render.environment import make_environment, render_template
+from perfwatch.render.views import ReportContext
 
 
 def template_name(kind: str) -> str:

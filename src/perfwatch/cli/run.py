@@ -1,0 +1,293 @@
+"""The commands that evaluate or build: `status`, `export`, `timetable`, `report`, `init`. Each imports
+what it needs when it runs, so `perfwatch --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
+from perfwatch.errors import Finding
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- commands that evaluate --------------------------------------------------------------------------
+
+
+class ReportDate(click.ParamType):
+    """A date as YYYY-MM-DD, or `today` (for crontab lines)."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from datetime import date
+
+        if isinstance(value, date):
+            return value
+        if str(value).lower() == "today":
+            return date.today()
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write YYYY-MM-DD or `today`", param, ctx)
+
+
+REPORT_DATE = ReportDate()
+
+
+def run_options(command):
+    """The inputs of a run: a project file (default: ./perfwatch.yaml) or a framework and data files."""
+    options = [
+        click.argument("framework", required=False, type=click.Path(path_type=Path)),
+        click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+                     help="A data file (CSV, XLSX, Parquet) in the canonical long layout; repeatable."),
+        click.option("--project", type=click.Path(path_type=Path),
+                     help="The project file (default: perfwatch.yaml in this folder)."),
+        click.option("--period", help="The period reported on, e.g. 2024/25, 'Q2 2024/25', 2024-09 (default: the latest)."),
+        click.option("--as-of", type=REPORT_DATE,
+                     help="The report date, YYYY-MM-DD or `today` (default: the project's as_of, else today)."),
+        click.option("--strict", is_flag=True, help="Treat warnings in the framework and data as errors."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run(framework, data_paths, project, period, as_of, strict):
+    from perfwatch.api import resolve_inputs, run
+
+    inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    outcome = run(inputs, period=period, as_of=as_of, strict=strict)
+    _warn(outcome.warnings)
+    return outcome
+
+
+def _warn(findings: list[Finding]) -> None:
+    """Warnings go to stderr (the first few) and the log file (all); they never change the exit code."""
+    findings = list(dict.fromkeys(findings))  # reports of several periods meet the same data warnings
+    for number, finding in enumerate(findings):
+        log.warning(finding.format())
+        if number < MAX_WARNINGS_SHOWN:
+            click.echo(finding.format(), err=True)
+    if len(findings) > MAX_WARNINGS_SHOWN:
+        click.echo(
+            f"... and {len(findings) - MAX_WARNINGS_SHOWN} more warnings (all of them go to --log-file; "
+            "`perfwatch validate` lists every one)",
+            err=True,
+        )
+
+
+@cli.command()
+@run_options
+@unattended_options
+@click.option("--area", "areas", multiple=True, help="Only these areas (ids); repeatable.")
+@click.option("--outcome", "outcomes", multiple=True, help="Only these outcomes (ids); repeatable.")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["green", "amber", "red", "no_target", "no_data", "not_assessed"]),
+              help="Only these statuses; repeatable.")  # fmt: skip
+@click.pass_context
+def status(ctx, framework, data_paths, project, period, as_of, strict, areas, outcomes, statuses) -> None:
+    """The scorecard in the terminal: each indicator's latest value, target, status and trend.
+
+    Piped or under cron it prints plain aligned text with no colour codes.
+
+    Example: perfwatch status --status red --area falkirk
+    """
+    from rich.console import Console
+
+    from perfwatch.cli.terminal import filter_latest, scorecard, summary
+
+    results = _run(framework, data_paths, project, period, as_of, strict).results
+    latest = filter_latest(results, areas, outcomes, statuses)
+    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    console.print(scorecard(results, latest, console))
+    if not ctx.obj.get("quiet"):
+        console.print(summary(latest))
+
+
+@cli.command()
+@run_options
+@unattended_options
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .csv, .xlsx or .json.")  # fmt: skip
+@click.option(
+    "--no-sanitize", is_flag=True, help="Do not neutralise formula-like text (machine-to-machine CSV/JSON)."
+)
+@click.option("--unsuppressed", is_flag=True,
+              help="Keep small counts (for internal analysis); by default they are suppressed as in reports.")  # fmt: skip
+@click.pass_context
+def export(
+    ctx, framework, data_paths, project, period, as_of, strict, out, no_sanitize, unsuppressed
+) -> None:
+    """Write the evaluated results, one row per indicator × area × period, as CSV, XLSX or JSON.
+
+    Text that Excel would run as a formula (=, +, -, @ ...) is neutralised.
+
+    Example: perfwatch export --out results.xlsx
+    """
+    from perfwatch.publish.export import export_results
+    from perfwatch.publish.suppression import suppress
+
+    results = _run(framework, data_paths, project, period, as_of, strict).results
+    export_results(results if unsuppressed else suppress(results), out, sanitise=not no_sanitize)
+    if not ctx.obj.get("quiet"):
+        click.echo(f"Wrote {len(results.table):,} rows to {out}", err=True)
+
+
+@cli.command()
+@click.argument("framework", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--project", type=click.Path(path_type=Path), help="The project file (default: ./perfwatch.yaml)."
+)
+@click.option(
+    "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start date (default: today)."
+)
+@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60), help="How far ahead.")
+def timetable(framework, project, start, months) -> None:
+    """Which reports fall due when, the period each covers, and which indicators have new data for it."""
+    from datetime import date
+
+    from rich.console import Console
+
+    from perfwatch.api import resolve_inputs
+    from perfwatch.framework.cycles import timetable as due_reports
+    from perfwatch.framework.load import load_framework
+
+    inputs = resolve_inputs(framework=framework, project=project)
+    loaded = load_framework(inputs.framework)
+    dues = due_reports(loaded, start or inputs.as_of or date.today(), months)
+    if not dues:
+        raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    from perfwatch.cli.terminal import timetable_table
+
+    console.print(timetable_table(dues, console))
+
+
+@cli.command()
+@run_options
+@click.option(
+    "--kind",
+    type=click.Choice(["performance", "annual", "exception", "scorecard"]),
+    help="The kind of report (default: the cycle's, else performance).",
+)
+@click.option(
+    "--cycle", help="A reporting cycle of the framework: its kind and, without --period, its period."
+)
+@click.option("--area", help="Build the report for this area.")
+@click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
+@click.option("--format", "formats", default=None, help="Comma-separated formats: html, pdf (default: both).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: the project's output, else build/).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder of templates overriding the bundled ones.",
+)
+@click.option("--jobs", type=click.IntRange(1, 256), help="Processes for --each-area (default: all cores).")
+@click.option("--force", is_flag=True, help="Rebuild even when the inputs have not changed.")
+@unattended_options
+@click.pass_context
+def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cycle, area, each_area, formats,
+           out_dir, templates, jobs, force) -> None:  # fmt: skip
+    """Build the board reports as HTML and PDF.
+
+    In a project folder with no options it builds the project's `reports:`. A re-run whose inputs have not
+    changed reuses the previous files. Output is written atomically: a failed run never replaces the last
+    good report. With --each-area, areas that fail are named and the exit status is 3.
+
+    Example (cron): perfwatch report --cycle annual --as-of today --quiet --log-file report.log
+    """
+    from perfwatch.api import build, plan, resolve_inputs
+    from perfwatch.errors import EXIT_PARTIAL
+
+    if area and each_area:
+        raise click.UsageError("give either --area or --each-area, not both")
+    chosen = None
+    if formats:
+        chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+        bad = [f for f in chosen if f not in ("html", "pdf")]
+        if bad:
+            raise click.UsageError(f"unknown format {', '.join(bad)}: choose html, pdf or html,pdf")
+    inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    requests = plan(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
+                    formats=chosen, as_of=as_of)  # fmt: skip
+    quiet = ctx.obj.get("quiet", False)
+    with _ProgressDisplay(quiet) as progress:
+        outcome = build(inputs, requests, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
+                        force=force, jobs=jobs, progress=progress)  # fmt: skip
+    _warn(outcome.warnings)
+    if not quiet:
+        for path in outcome.paths:
+            click.echo(str(path))
+    if outcome.failures:
+        for failed_area, message in outcome.failures.items():
+            log.error("area %s failed: %s", failed_area, message)
+            click.echo(f"perfwatch: error: area {failed_area} failed: {message}", err=True)
+        click.echo(
+            f"perfwatch: {len(outcome.failures)} of the areas failed ({', '.join(outcome.failures)}); "
+            "the others were built",
+            err=True,
+        )
+        ctx.exit(EXIT_PARTIAL)
+
+
+class _ProgressDisplay:
+    """A rich progress bar for --each-area on a terminal; log lines (no bar, no ANSI) anywhere else."""
+
+    def __init__(self, quiet: bool):
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.show = self.console.is_interactive and not quiet
+        self.bar = None
+
+    def __enter__(self):
+        if self.show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("Building reports"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("{task.description}"), console=self.console)  # fmt: skip
+            self.bar.start()
+            self.task = None
+        return self.update
+
+    def update(self, area: str, error: str | None, done: int, total: int) -> None:
+        log.info("area %s %s (%d of %d)", area, "failed" if error else "built", done, total)
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task(area, total=total)
+            self.bar.update(self.task, completed=done, description=area)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from", "from_framework", metavar="NAME",
+              help="Start from a bundled framework, e.g. forth-valley-ijb, healthwatch-kent.")  # fmt: skip
+@click.pass_context
+def init(ctx, directory: Path, from_framework: str | None) -> None:
+    """Write a small working project (framework, sample data, perfwatch.yaml) that builds at once.
+
+    Example: perfwatch init my-hwb && cd my-hwb && perfwatch report
+    """
+    from perfwatch.framework.scaffold import init_project
+
+    written = init_project(directory, from_framework)
+    if not ctx.obj.get("quiet"):
+        for path in written:
+            click.echo(str(path))
+        click.echo(f"\nNext: cd {directory} && perfwatch validate && perfwatch report", err=True)

@@ -1,0 +1,102 @@
+"""The evaluation's output: one typed object every report and export reads.
+
+Renderers and exporters only present what is here; they never recompute a status, a direction or a limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from perfwatch.errors import Finding
+    from perfwatch.framework.model import Framework
+
+#: The results export contract (DESIGN §6), in order.
+CONTRACT_COLUMNS = [
+    "indicator", "area", "period", "value", "numerator", "denominator", "target", "status", "reason",
+    "direction", "direction_yoy", "trend", "ci_lower", "ci_upper", "benchmark", "spc_mean", "spc_lower",
+    "spc_upper", "spc_signal", "spc_rule", "variation", "assurance",
+]  # fmt: skip
+
+#: The contract columns `Results.table` carries: all but `reason`, which is written on demand.
+TABLE_COLUMNS = [c for c in CONTRACT_COLUMNS if c != "reason"]
+
+#: Further columns of `Results.table`, after the contract ones.
+EXTRA_COLUMNS = [
+    "period_start", "period_months", "value_text", "outcome", "theme", "level", "missing", "flag", "note",
+    "tolerance", "comparator", "comparator_value", "rank", "rank_of", "quintile", "spc_trial", "spc_group",
+    "ci_method",
+]  # fmt: skip
+
+STATUSES = ["green", "amber", "red", "no_target", "no_data", "not_assessed"]
+DIRECTIONS = ["improving", "worsening", "no_change", "not_comparable"]
+TRENDS = [
+    "improving",
+    "worsening",
+    "increasing",
+    "decreasing",
+    "no_significant_change",
+    "cannot_be_calculated",
+]
+BENCHMARKS = ["better", "similar", "worse", "higher", "lower", "not_compared"]
+SPC_SIGNALS = [
+    "common_cause", "special_cause_improvement", "special_cause_concern",
+    "special_cause_neutral_high", "special_cause_neutral_low",
+]  # fmt: skip
+SPC_RULES = ["outside_limits", "trend", "two_in_three", "run", ""]
+VARIATIONS = [
+    "common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low",
+    "neutral_high", "neutral_low",
+]  # fmt: skip
+ASSURANCES = ["consistent_pass", "consistent_fail", "inconsistent", ""]
+ACTION_STATES = ["done", "on_track", "due_soon", "overdue", "cancelled"]
+
+
+def codes_of(vocabulary: list[str] | tuple[str, ...]) -> dict[str, int]:
+    """Each word's position in a vocabulary: the integer codes the evaluation works in."""
+    return {word: code for code, word in enumerate(vocabulary)}
+
+
+@dataclass
+class Results:
+    """Everything evaluated for one framework, data set and report date.
+
+    - `table`: one row per indicator × area × period (TABLE_COLUMNS + EXTRA_COLUMNS), sorted by
+      indicator, area, period_start; includes areas rolled up from their children. `full_table()` adds
+      the `reason` sentence to every row (it is a rendering, written only when a reader asks for it).
+    - `latest`: for each indicator × area, the row at the report period (or the latest period with data
+      on or before it); indicators with no data at all have a `no_data` row.
+    - `comparisons`: the multi-year comparison for annual reports: indicator, area, period (the reporting
+      year), compare_period, years_back (1..5), compare_value, change, direction.
+    - `outcomes` / `themes` / `national_outcomes`: roll-ups per id × area at the report period, with a
+      count column per status (STATUSES), `indicators`, `worsening`, `special_cause_concern` and `status`
+      (the overall status by the framework's `rules.rollup`).
+    - `actions`: one row per action: id, title, outcome, owner, due, status, state (ACTION_STATES),
+      milestones_done, milestones_total, notes.
+    - `findings`: data-quality warnings raised while evaluating (stale data, missing periods ...).
+    """
+
+    framework: Framework
+    table: pd.DataFrame
+    latest: pd.DataFrame
+    comparisons: pd.DataFrame
+    outcomes: pd.DataFrame
+    themes: pd.DataFrame
+    national_outcomes: pd.DataFrame
+    actions: pd.DataFrame
+    as_of: date
+    period: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    inputs_hash: str = ""
+
+    def full_table(self) -> pd.DataFrame:
+        """`table` with the `reason` sentence after `status` on every row: the whole export contract."""
+        from perfwatch.evaluate.reasons import reasons
+
+        out = self.table.copy(deep=False)
+        out.insert(int(out.columns.get_loc("status")) + 1, "reason", reasons(out, self.framework))
+        return out
