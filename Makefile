@@ -46,7 +46,7 @@ dev: $(VENV)/.installed-dev
 
 # WeasyPrint needs Pango; say which Debian packages to install rather than fail obscurely.
 syscheck: | $(PY)
-	@$(PY) -m perfwatch.syscheck
+	@$(PY) -m perfwatch.cli.syscheck
 
 demo: install syscheck
 	@rm -rf $(BUILD)
@@ -103,10 +103,10 @@ bench: install
 	$(PY) benchmarks/run.py
 
 docs: dev
-	$(PY) -m perfwatch.docgen
+	$(PY) -m perfwatch.framework.docgen
 
 docs-check: dev
-	$(PY) -m perfwatch.docgen --check
+	$(PY) -m perfwatch.framework.docgen --check
 
 clean:
 	rm -rf $(BUILD) .pytest_cache $(LOWEST) $(LOWEST).txt $(NEWEST) $(NEWEST).txt
