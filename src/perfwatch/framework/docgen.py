@@ -29,7 +29,7 @@ from perfwatch.framework.model import Framework
 
 SCHEMA_ID = "urn:perfwatch:schema:framework:1"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_PATH = Path("schema/framework.schema.json")
 REFERENCE_PATH = Path("docs/reference.md")
 
