@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfwatch.cli.group import FORMATS, PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log
+from perfwatch.cli.group import OUTPUT_FORMATS, PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log
 from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding, InputError
 
 if TYPE_CHECKING:
-    from perfwatch.framework.model import Framework
+    pass
 
 
 # --- validate -----------------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(OUTPUT_FORMATS),
     envvar="PERFWATCH_FORMAT",
     help="text (file:line:col lines), json (for tools) or github (Actions annotations plus text). "
     "Default: github when GITHUB_ACTIONS=true, else text. Env: PERFWATCH_FORMAT.",
@@ -77,10 +77,11 @@ def validate(
         if path.name == PROJECT_FILE_NAME:
             findings += _check_project_file(path)
             continue
-        framework, found = check_framework(path, strict=strict)
+        if data_paths:
+            findings += _check_data(path, data_paths, strict)
+            continue
+        _, found = check_framework(path, strict=strict)
         findings += found
-        if data_paths and framework is not None and not any(f.is_error for f in found):
-            findings += _check_data(framework, data_paths, strict)
 
     _report(findings, len(files), output_format, quiet=ctx.obj.get("quiet", False))
     ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
@@ -115,25 +116,22 @@ def _check_project_file(path: Path) -> list[Finding]:
 
 
 def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    """A project folder: the project file, then its framework, then its data through their mappings."""
-    from perfwatch.api import resolve_inputs
-    from perfwatch.data.load import check_data
-    from perfwatch.framework.load import check_framework
+    """A project folder: the project file, then everything `perfwatch report` would read, on the same path
+    (`api.load`): framework, data through their mappings, actions and commentary."""
+    from perfwatch.api import load, resolve_inputs
 
     try:
         inputs = resolve_inputs(project=path, data=data_paths)
     except InputError as error:
         return error.findings
-    framework, findings = check_framework(inputs.framework, strict=strict, today=inputs.as_of)
-    if framework is not None and not any(f.is_error for f in findings):
-        findings += check_data(framework, inputs.data, strict=strict, as_of=inputs.as_of)
-    return findings
+    return load(inputs, strict=strict).findings
 
 
-def _check_data(framework: Framework, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    from perfwatch.data.load import check_data
+def _check_data(framework_file: Path, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
+    """A framework and `--data` files: checked on the same path as a run given the same arguments."""
+    from perfwatch.api import load, resolve_inputs
 
-    return list(check_data(framework, list(paths), strict))
+    return load(resolve_inputs(framework=framework_file, data=paths), strict=strict).findings
 
 
 def _report(findings: list[Finding], file_count: int, output_format: str, quiet: bool) -> None:

@@ -10,15 +10,6 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats, trends
-from perfwatch.evaluate.results import (
-    ASSURANCES,
-    BENCHMARKS,
-    SPC_RULES,
-    SPC_SIGNALS,
-    TRENDS,
-    VARIATIONS,
-    codes_of,
-)
 from perfwatch.evaluate.settings import (
     BENCHMARK,
     DIRECTION,
@@ -31,6 +22,7 @@ from perfwatch.evaluate.settings import (
 )
 from perfwatch.evaluate.spc import compute_spc
 from perfwatch.evaluate.spc_summary import summarise_spc
+from perfwatch.vocabulary import ASSURANCES, BENCHMARKS, SPC_RULES, SPC_SIGNALS, TRENDS, VARIATIONS, codes_of
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework

@@ -30,13 +30,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate.change import _benchmark, _direction, _keys_of, _series_ids, _spc, _trend
-from perfwatch.evaluate.results import (
-    DIRECTIONS,
-    EXTRA_COLUMNS,
-    TABLE_COLUMNS,
-    TRENDS,
-    Results,
-)
+from perfwatch.evaluate.results import EXTRA_COLUMNS, TABLE_COLUMNS, Results
 from perfwatch.evaluate.series import _fill_defaults, _roll_up, _roll_up_areas, _standardise_bands
 from perfwatch.evaluate.settings import KEYS, _coded, _ind, _settings
 from perfwatch.evaluate.status import _intervals, _status, _targets
@@ -45,13 +39,15 @@ from perfwatch.evaluate.summary import (
     _comparisons,
     _latest,
     _latest_label,
-    _needs_action,
     national_roll_ups,
+    needs_action_findings,
+    outcome_roll_ups,
     roll_ups,
 )
 from perfwatch.framework.periods import (
     parse_period,
 )
+from perfwatch.vocabulary import DIRECTIONS, TRENDS
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -159,8 +155,8 @@ def summarise(
     settings = _settings(framework)
     table = _conformed(table, framework, settings)
     latest = _latest(table, framework, settings, report)
-    outcomes = roll_ups(latest, framework, "outcome")
     action_frame = _actions(framework, as_of, actions)
+    outcomes = outcome_roll_ups(latest, framework, action_frame)
     areas = table["area"].cat.categories
     return Results(
         framework=framework, table=table, latest=latest,
@@ -168,7 +164,7 @@ def summarise(
         outcomes=outcomes, themes=roll_ups(latest, framework, "theme"),
         national_outcomes=national_roll_ups(latest, framework), actions=action_frame, as_of=as_of,
         period=report.label if report else _latest_label(latest),
-        findings=_needs_action(outcomes, action_frame, framework),
+        findings=needs_action_findings(outcomes, framework),
     )  # fmt: skip
 
 

@@ -32,34 +32,6 @@ EXTRA_COLUMNS = [
     "ci_method",
 ]  # fmt: skip
 
-STATUSES = ["green", "amber", "red", "no_target", "no_data", "not_assessed"]
-DIRECTIONS = ["improving", "worsening", "no_change", "not_comparable"]
-TRENDS = [
-    "improving",
-    "worsening",
-    "increasing",
-    "decreasing",
-    "no_significant_change",
-    "cannot_be_calculated",
-]
-BENCHMARKS = ["better", "similar", "worse", "higher", "lower", "not_compared"]
-SPC_SIGNALS = [
-    "common_cause", "special_cause_improvement", "special_cause_concern",
-    "special_cause_neutral_high", "special_cause_neutral_low",
-]  # fmt: skip
-SPC_RULES = ["outside_limits", "trend", "two_in_three", "run", ""]
-VARIATIONS = [
-    "common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low",
-    "neutral_high", "neutral_low",
-]  # fmt: skip
-ASSURANCES = ["consistent_pass", "consistent_fail", "inconsistent", ""]
-ACTION_STATES = ["done", "on_track", "due_soon", "overdue", "cancelled"]
-
-
-def codes_of(vocabulary: list[str] | tuple[str, ...]) -> dict[str, int]:
-    """Each word's position in a vocabulary: the integer codes the evaluation works in."""
-    return {word: code for code, word in enumerate(vocabulary)}
-
 
 @dataclass
 class Results:
@@ -73,9 +45,9 @@ class Results:
     - `comparisons`: the multi-year comparison for annual reports: indicator, area, period (the reporting
       year), compare_period, years_back (1..5), compare_value, change, direction.
     - `outcomes` / `themes` / `national_outcomes`: roll-ups per id × area at the report period, with a
-      count column per status (STATUSES), `indicators`, `worsening`, `special_cause_concern` and `status`
+      count column per status (`vocabulary.STATUSES`), `indicators`, `worsening`, `special_cause_concern` and `status`
       (the overall status by the framework's `rules.rollup`).
-    - `actions`: one row per action: id, title, outcome, owner, due, status, state (ACTION_STATES),
+    - `actions`: one row per action: id, title, outcome, owner, due, status, state (`vocabulary.ACTION_STATES`),
       milestones_done, milestones_total, notes.
     - `findings`: data-quality warnings raised while evaluating (stale data, missing periods ...).
     """

@@ -9,12 +9,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from perfwatch.evaluate.results import (
-    BENCHMARKS,
-    DIRECTIONS,
-    STATUSES,
-    codes_of,
-)
 from perfwatch.framework.periods import (
     Period,
     PeriodError,
@@ -23,6 +17,7 @@ from perfwatch.framework.periods import (
     parse_period,
     period_labels,
 )
+from perfwatch.vocabulary import BENCHMARKS, DIRECTIONS, STATUSES, codes_of
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework

@@ -8,9 +8,6 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats
-from perfwatch.evaluate.results import (
-    STATUSES,
-)
 from perfwatch.evaluate.series import _containing_start
 from perfwatch.evaluate.settings import (
     STATUS,
@@ -21,6 +18,7 @@ from perfwatch.evaluate.settings import (
     _labels,
     _period_start,
 )
+from perfwatch.vocabulary import STATUSES
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework, Indicator

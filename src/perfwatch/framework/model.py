@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from perfwatch.vocabulary import RATED_STATUSES, REPORT_KINDS, STATUSES
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
@@ -40,9 +42,9 @@ Frequency = Literal["monthly", "quarterly", "annual", "biennial"]
 Aggregation = Literal["sum", "ratio", "mean", "last"]
 CIMethod = Literal["wilson", "poisson", "dobson", "isr", "mean", "none"]
 BenchmarkMethod = Literal["ci_contains_comparator", "two_level", "overlap", "quintiles", "none"]
-Status = Literal["green", "amber", "red", "no_target", "no_data", "not_assessed"]
-RAG = Literal["green", "amber", "red"]
-ReportKind = Literal["performance", "annual", "exception", "scorecard"]
+Status = Literal[STATUSES]
+RAG = Literal[RATED_STATUSES]
+ReportKind = Literal[REPORT_KINDS]
 ActionStatus = Literal["not_started", "in_progress", "done", "cancelled", "on_hold"]
 RollUpRule = Literal["worst", "majority", "best"]
 

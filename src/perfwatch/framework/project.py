@@ -28,6 +28,7 @@ from perfwatch.errors import Finding, InputError
 from perfwatch.framework.model import Id, PeriodText, ReportKind
 from perfwatch.framework.yamlload import load_yaml
 from perfwatch.resources import bundled_framework
+from perfwatch.vocabulary import REPORT_FORMATS
 
 PROJECT_FILE = "perfwatch.yaml"
 
@@ -243,7 +244,7 @@ class ReportSpec(Model):
     )
     area: Id | None = Field(None, description="The area reported on (default: every area in one report).")
     each_area: bool = Field(False, description="Build one report per area.")
-    formats: list[Literal["html", "pdf"]] = Field(
+    formats: list[Literal[REPORT_FORMATS]] = Field(
         default_factory=lambda: ["html"], description="Output formats: html, pdf."
     )
     name: str | None = Field(

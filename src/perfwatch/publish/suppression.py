@@ -258,11 +258,11 @@ def _hide_comparisons(comparisons: pd.DataFrame, table: pd.DataFrame, mask: np.n
 
 
 def _recount(results: Results, latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    from perfwatch.evaluate.summary import national_roll_ups, roll_ups
+    from perfwatch.evaluate.summary import national_roll_ups, outcome_roll_ups, roll_ups
 
     framework = results.framework
     return {
-        "outcomes": roll_ups(latest, framework, "outcome"),
+        "outcomes": outcome_roll_ups(latest, framework, results.actions),
         "themes": roll_ups(latest, framework, "theme"),
         "national_outcomes": national_roll_ups(latest, framework),
     }

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING
 
 from perfwatch.errors import PerfwatchError
 from perfwatch.fileio import atomic_path, write_text_atomic
-from perfwatch.render.context import KINDS, build_context
+from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
+from perfwatch.vocabulary import REPORT_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger("perfwatch.render.build")
 MANIFEST = ".perfwatch-manifest.json"
-FORMATS = ("html", "pdf")
 
 #: progress(area, error or None, done, total)
 Progress = Callable[[str, "str | None", int, int], None]
@@ -99,7 +99,7 @@ def build_report(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = REPORT_FORMATS,
     out_dir: str | Path,
     name: str | None = None,
     templates: str | Path | None = None,
@@ -115,8 +115,8 @@ def build_report(
     `refused` collects URLs the PDF renderer refused to load, for the caller to report as warnings.
     """
     formats = tuple(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or kind not in KINDS:
+    unknown = [f for f in formats if f not in REPORT_FORMATS]
+    if unknown or kind not in REPORT_KINDS:
         raise PerfwatchError(
             f"unknown report {'format' if unknown else 'kind'}: {', '.join(unknown) or kind}"
         )
@@ -193,7 +193,7 @@ def build_each_area(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = REPORT_FORMATS,
     out_dir: str | Path,
     areas: Iterable[str] | None = None,
     templates: str | Path | None = None,
