@@ -69,6 +69,10 @@ class InputError(PerfwatchError):
         self.findings = [findings] if isinstance(findings, Finding) else list(findings)
         super().__init__(message or "\n".join(f.format() for f in self.findings))
 
+    def __reduce__(self):
+        # An area's worker process sends its error back pickled: keep the findings and the message.
+        return type(self), (self.findings, str(self))
+
 
 def errors_only(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.is_error]
