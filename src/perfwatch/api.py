@@ -353,9 +353,12 @@ def report(
 
 def publish(results: Results) -> Results:
     """The results fit to publish: small counts, and whatever would reveal them, suppressed."""
+    from perfwatch.contracts import RESULTS
     from perfwatch.publish.suppression import suppress
 
-    return suppress(results)
+    published = suppress(results)
+    RESULTS.check(published.table, "publish")
+    return published
 
 
 def build(

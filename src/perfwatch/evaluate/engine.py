@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import RESULTS
 from perfwatch.evaluate.change import _benchmark, _direction, _keys_of, _series_ids, _spc, _trend
-from perfwatch.evaluate.results import EXTRA_COLUMNS, TABLE_COLUMNS, Results
+from perfwatch.evaluate.results import Results
 from perfwatch.evaluate.series import _fill_defaults, _roll_up, _roll_up_areas, _standardise_bands
 from perfwatch.evaluate.settings import KEYS, _coded, _ind, _settings
 from perfwatch.evaluate.status import _intervals, _status, _targets
@@ -53,13 +54,6 @@ if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
 
 # --- the pass ------------------------------------------------------------------------------------
-
-
-#: Columns of `Results.table` after the documented ones: what the summaries and renderers also read.
-INTERNAL_COLUMNS = [
-    "native", "target_text", "ci95_lower", "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "gap",
-    "ytd", "spc_text",
-]  # fmt: skip
 
 
 def _areas(framework: Framework, present) -> pd.Index:
@@ -111,7 +105,7 @@ def evaluate_table(framework: Framework, observations: pd.DataFrame) -> pd.DataF
     table["trend"] = _coded(_trend(table, settings, series, previous), TRENDS)
     _benchmark(table, framework, settings, areas, keys)
     _spc(table, framework, settings, series)
-    return table[TABLE_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + INTERNAL_COLUMNS]
+    return RESULTS.check(table[RESULTS.names()], "evaluate_table")
 
 
 def _conformed(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +147,7 @@ def summarise(
     as_of = as_of or date.today()
     report = parse_period(period, framework.year_start_month) if period else None
     settings = _settings(framework)
-    table = _conformed(table, framework, settings)
+    table = RESULTS.check(_conformed(table, framework, settings), "summarise")
     latest = _latest(table, framework, settings, report)
     action_frame = _actions(framework, as_of, actions)
     outcomes = outcome_roll_ups(latest, framework, action_frame)

@@ -9,28 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from perfwatch.contracts import RESULTS
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from perfwatch.errors import Finding
     from perfwatch.framework.model import Framework
 
-#: The results export contract (DESIGN §6), in order.
-CONTRACT_COLUMNS = [
-    "indicator", "area", "period", "value", "numerator", "denominator", "target", "status", "reason",
-    "direction", "direction_yoy", "trend", "ci_lower", "ci_upper", "benchmark", "spc_mean", "spc_lower",
-    "spc_upper", "spc_signal", "spc_rule", "variation", "assurance",
-]  # fmt: skip
-
+#: The results export contract (DESIGN §6), in order; declared with the table in `contracts.RESULTS`.
+CONTRACT_COLUMNS = RESULTS.names("contract", stored=False)
 #: The contract columns `Results.table` carries: all but `reason`, which is written on demand.
-TABLE_COLUMNS = [c for c in CONTRACT_COLUMNS if c != "reason"]
-
+TABLE_COLUMNS = RESULTS.names("contract")
 #: Further columns of `Results.table`, after the contract ones.
-EXTRA_COLUMNS = [
-    "period_start", "period_months", "value_text", "outcome", "theme", "level", "missing", "flag", "note",
-    "tolerance", "comparator", "comparator_value", "rank", "rank_of", "quintile", "spc_trial", "spc_group",
-    "ci_method",
-]  # fmt: skip
+EXTRA_COLUMNS = RESULTS.names("extra")
+#: Columns of `Results.table` after the documented ones: what the summaries and renderers also read.
+INTERNAL_COLUMNS = RESULTS.names("internal")
 
 
 @dataclass

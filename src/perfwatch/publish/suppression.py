@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import RESULTS
 from perfwatch.errors import Finding
 from perfwatch.evaluate.reasons import reasons
 
@@ -41,12 +42,11 @@ TREND_WINDOW = 5
 MAX_ROUNDS = 50
 """Secondary suppression converges in a few rounds; this only bounds a pathological hierarchy."""
 
-COUNT_HIDDEN = [
-    "value", "numerator", "ci_lower", "ci_upper", "ci95_lower", "ci95_upper", "ci998_lower", "ci998_upper",
-    "compared_value", "rank", "quintile",
-]  # fmt: skip
-SERIES_HIDDEN_NUMBERS = ["spc_mean", "spc_lower", "spc_upper"]
-SERIES_HIDDEN_TEXT = ["spc_signal", "spc_rule", "variation", "assurance", "spc_text"]
+#: What suppression hides, as the results contract declares it: a row's count and what it can be worked
+#: back from; and the statistics of the whole series a suppressed count belongs to.
+COUNT_HIDDEN = RESULTS.revealing("count")
+SERIES_HIDDEN_NUMBERS = RESULTS.revealing("series", "number")
+SERIES_HIDDEN_TEXT = RESULTS.revealing("series", "label")
 SERIES = ["indicator", "area", "period_months"]
 
 
