@@ -33,7 +33,7 @@ from perfwatch.contracts import RESULTS
 from perfwatch.evaluate.change import _benchmark, _direction, _keys_of, _series_ids, _spc, _trend
 from perfwatch.evaluate.results import Results
 from perfwatch.evaluate.series import _fill_defaults, _roll_up, _roll_up_areas, _standardise_bands
-from perfwatch.evaluate.settings import KEYS, _coded, _ind, _settings
+from perfwatch.evaluate.settings import KEYS, _coded, _ind
 from perfwatch.evaluate.status import _intervals, _status, _targets
 from perfwatch.evaluate.summary import (
     _actions,
@@ -48,6 +48,7 @@ from perfwatch.evaluate.summary import (
 from perfwatch.framework.periods import (
     parse_period,
 )
+from perfwatch.framework.settings import indicator_settings
 from perfwatch.vocabulary import DIRECTIONS, TRENDS
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def evaluate_table(framework: Framework, observations: pd.DataFrame) -> pd.DataF
     the table, whole or concatenated, into `Results`.
     """
     ys = framework.year_start_month
-    settings = _settings(framework)
+    settings = indicator_settings(framework)
     known_indicator = observations["indicator"].isin(settings.index).to_numpy()
     obs = observations.copy(deep=False) if known_indicator.all() else observations[known_indicator]
     # Ids as categories in framework order from the start: every concat keeps them compact and every
@@ -146,7 +147,7 @@ def summarise(
     """
     as_of = as_of or date.today()
     report = parse_period(period, framework.year_start_month) if period else None
-    settings = _settings(framework)
+    settings = indicator_settings(framework)
     table = RESULTS.check(_conformed(table, framework, settings), "summarise")
     latest = _latest(table, framework, settings, report)
     action_frame = _actions(framework, as_of, actions)

@@ -9,15 +9,8 @@ import pandas as pd
 
 from perfwatch.evaluate import stats
 from perfwatch.evaluate.series import _containing_start
-from perfwatch.evaluate.settings import (
-    STATUS,
-    _coded,
-    _ind,
-    _indicator_bounds,
-    _indicator_codes,
-    _labels,
-    _period_start,
-)
+from perfwatch.evaluate.settings import STATUS, _coded, _ind, _indicator_bounds, _labels, _period_start
+from perfwatch.framework.settings import indicator_positions
 from perfwatch.vocabulary import STATUSES
 
 if TYPE_CHECKING:
@@ -71,7 +64,7 @@ def _targets(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) 
     ys = framework.year_start_month
     target = np.full(len(table), np.nan)
     target_text = np.full(len(table), None, dtype=object)
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
+    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
     starts = table["period_start"].to_numpy(dtype="int64")
     months = table["period_months"].to_numpy(dtype="int64")
     for position, ind_id in enumerate(settings.index):
@@ -180,7 +173,7 @@ def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -
 def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Yes/no indicators: achieved is green, otherwise red. Judgements: the level's mapped RAG."""
     out = np.full(len(table), STATUS["no_data"], dtype="int8")
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
+    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
     for position, ind_id in enumerate(settings.index):
         ind = framework.indicators[ind_id]
         rows = slice(bounds[position], bounds[position + 1])

@@ -39,7 +39,7 @@ class _Draft07Schema(GenerateJsonSchema):
 
     def function_before_schema(self, schema: Any) -> dict[str, Any]:
         inner = super().function_before_schema(schema)
-        if schema.get("function", {}).get("function") is model._as_text:
+        if schema.get("function", {}).get("function") is model.as_text:
             return {"anyOf": [inner, {"type": "number"}]}
         return inner
 

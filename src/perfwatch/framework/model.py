@@ -57,7 +57,7 @@ def month_number(name: str) -> int:
     return MONTHS.index(name.lower()[:3]) + 1
 
 
-def _as_text(value: Any) -> Any:
+def as_text(value: Any) -> Any:
     """Periods and ids are text, but YAML reads `2023` as a number: accept it and keep its spelling."""
     if isinstance(value, bool):
         return value
@@ -68,14 +68,14 @@ def _as_text(value: Any) -> Any:
 
 def _keys_as_text(value: Any) -> Any:
     if isinstance(value, dict):
-        return {_as_text(k): v for k, v in value.items()}
+        return {as_text(k): v for k, v in value.items()}
     return value
 
 
-Id = Annotated[str, BeforeValidator(_as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Id = Annotated[str, BeforeValidator(as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
 PeriodText = Annotated[
     str,
-    BeforeValidator(_as_text),
+    BeforeValidator(as_text),
     Field(min_length=1, max_length=40, examples=["2023/24", "Q2 2024/25", "2024-09"]),
 ]
 

@@ -32,6 +32,7 @@ import pandas as pd
 from perfwatch.contracts import RESULTS
 from perfwatch.errors import Finding
 from perfwatch.evaluate.reasons import reasons
+from perfwatch.framework.settings import indicator_settings
 
 if TYPE_CHECKING:
     from perfwatch.evaluate.results import Results
@@ -50,19 +51,9 @@ SERIES_HIDDEN_TEXT = RESULTS.revealing("series", "label")
 SERIES = ["indicator", "area", "period_months"]
 
 
-def _indicator_settings(framework: Framework) -> pd.DataFrame:
-    rows = [
-        (ind.id, ind.unit, ind.effective_aggregation, ind.frequency or "")
-        for ind in framework.indicators.values()
-    ]
-    return pd.DataFrame(rows, columns=["indicator", "unit", "aggregation", "frequency"]).set_index(
-        "indicator"
-    )
-
-
 def counts_of(table: pd.DataFrame, framework: Framework) -> np.ndarray:
     """The count behind each row: the numerator if given, else the value of a count indicator; NaN else."""
-    settings = _indicator_settings(framework)
+    settings = indicator_settings(framework)
     unit = table["indicator"].map(settings["unit"]).to_numpy(dtype=object)
     numerator = table["numerator"].to_numpy(dtype="float64")
     value = table["value"].to_numpy(dtype="float64")
@@ -71,7 +62,7 @@ def counts_of(table: pd.DataFrame, framework: Framework) -> np.ndarray:
 
 def primary_mask(table: pd.DataFrame, framework: Framework, threshold: int) -> np.ndarray:
     """Rows whose own count (or its complement, for percentages) is small."""
-    settings = _indicator_settings(framework)
+    settings = indicator_settings(framework)
     count = counts_of(table, framework)
     small = (count > 0) & (count < threshold)
     unit = table["indicator"].map(settings["unit"]).to_numpy(dtype=object)
@@ -82,7 +73,7 @@ def primary_mask(table: pd.DataFrame, framework: Framework, threshold: int) -> n
 
 def _groups(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Additive groups: columns `group` (the total's row), `row` (a part's row) and `count` of the part."""
-    settings = _indicator_settings(framework)
+    settings = indicator_settings(framework)
     additive = table["indicator"].map(settings["aggregation"]).isin(["sum", "ratio"]).to_numpy()
     count = counts_of(table, framework)
     frame = pd.DataFrame(
