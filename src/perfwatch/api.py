@@ -271,25 +271,35 @@ class BuildOutcome:
     warnings: list[Finding] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The reports asked for on the command line; none given means the project's `reports:`."""
+
+    kind: str | None = None
+    cycle: str | None = None
+    period: str | None = None
+    area: str | None = None
+    each_area: bool = False
+    formats: tuple[str, ...] | None = None
+
+    @property
+    def given(self) -> bool:
+        return any((self.kind, self.cycle, self.period, self.area, self.each_area))
+
+
 def plan(
-    inputs: Inputs,
-    framework: Framework,
-    *,
-    kind: str | None = None,
-    cycle: str | None = None,
-    period: str | None = None,
-    area: str | None = None,
-    each_area: bool = False,
-    formats: Iterable[str] | None = None,
-    as_of: date | None = None,
+    inputs: Inputs, framework: Framework, choices: Choices, *, as_of: date | None = None
 ) -> list[ReportRequest]:
     """The reports to build: from the options if any is given, else the project's `reports:`."""
     from perfwatch.framework.cycles import report_period
 
     as_of = inputs.report_date(as_of)
-    chosen = tuple(formats) if formats else None
-    if any((kind, cycle, period, area, each_area)) or not inputs.reports:
-        specs = [ReportRequest(kind or "", chosen or REPORT_FORMATS, cycle, period, area, each_area)]
+    chosen = choices.formats or None
+    if choices.given or not inputs.reports:
+        c = choices
+        specs = [
+            ReportRequest(c.kind or "", chosen or REPORT_FORMATS, c.cycle, c.period, c.area, c.each_area)
+        ]
     else:
         specs = [
             ReportRequest(
@@ -321,13 +331,8 @@ def plan(
 
 def report(
     inputs: Inputs,
+    choices: Choices,
     *,
-    kind: str | None = None,
-    cycle: str | None = None,
-    period: str | None = None,
-    area: str | None = None,
-    each_area: bool = False,
-    formats: Iterable[str] | None = None,
     out_dir: Path | None = None,
     templates: Path | None = None,
     as_of: date | None = None,
@@ -343,8 +348,7 @@ def report(
     """
     loaded = load(inputs, strict=strict, as_of=as_of)
     loaded.raise_errors()
-    requests = plan(inputs, loaded.framework, kind=kind, cycle=cycle, period=period, area=area,
-                    each_area=each_area, formats=formats, as_of=loaded.as_of)  # fmt: skip
+    requests = plan(inputs, loaded.framework, choices, as_of=loaded.as_of)
     outcome = build(loaded, requests, out_dir=out_dir, templates=templates, force=force, jobs=jobs,
                     progress=progress)  # fmt: skip
     outcome.warnings[:0] = loaded.warnings

@@ -228,10 +228,10 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
                 f"unknown format {', '.join(bad)}: choose from {', '.join(REPORT_FORMATS)}"
             )
     inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    choices = api.Choices(kind, cycle, period, area, each_area, chosen)
     quiet = ctx.obj.get("quiet", False)
     with _ProgressDisplay(quiet) as progress:
-        outcome = api.report(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
-                             formats=chosen, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
+        outcome = api.report(inputs, choices, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
                              force=force, jobs=jobs, progress=progress)  # fmt: skip
     _warn(outcome.warnings)
     if not quiet:

@@ -15,8 +15,8 @@ from perfwatch.evaluate.settings import (
     DIRECTION,
     _coded,
     _ind,
-    _indicator_bounds,
     _period_start,
+    _text_indicator_rows,
     _vocabulary_codes,
 )
 from perfwatch.evaluate.spc import compute_spc
@@ -127,12 +127,7 @@ def _direction(
 def _text_rank(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Position of each yes/no or judgement answer on its scale (NaN for numeric rows and no answer)."""
     rank = np.full(len(table), np.nan)
-    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
-    for position, ind_id in enumerate(settings.index):
-        ind = framework.indicators[ind_id]
-        rows = slice(bounds[position], bounds[position + 1])
-        if ind.is_numeric or rows.start == rows.stop:
-            continue
+    for ind, rows in _text_indicator_rows(table, framework, settings):
         order = (
             {"no": 0, "yes": 1} if ind.unit == "yes_no" else {lvl: i for i, lvl in enumerate(ind.scale or [])}
         )

@@ -4,6 +4,8 @@ helpers every evaluation step uses to look a setting up for each row without a p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -13,7 +15,12 @@ from perfwatch.framework.periods import (
     parse_period,
     period_labels,
 )
-from perfwatch.framework.settings import per_indicator
+from perfwatch.framework.settings import indicator_positions, per_indicator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from perfwatch.framework.model import Framework, Indicator
 from perfwatch.vocabulary import BENCHMARKS, DIRECTIONS, RATED_STATUSES, STATUSES, codes_of
 
 KEYS = ["indicator", "area", "period_months", "period_start"]
@@ -40,6 +47,18 @@ def _vocabulary_codes(words: pd.Series, vocabulary: list[str]) -> np.ndarray:
 def _indicator_bounds(codes: np.ndarray, settings: pd.DataFrame) -> np.ndarray:
     """Row bounds of each indicator in a table sorted by indicator (rows of indicator i: b[i]:b[i+1])."""
     return np.searchsorted(codes, np.arange(len(settings) + 1))
+
+
+def _text_indicator_rows(
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
+) -> Iterator[tuple[Indicator, slice]]:
+    """Each yes/no or judgement indicator with rows in `table` (sorted by indicator), and those rows."""
+    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
+    for position, ind_id in enumerate(settings.index):
+        ind = framework.indicators[ind_id]
+        rows = slice(bounds[position], bounds[position + 1])
+        if not ind.is_numeric and rows.start < rows.stop:
+            yield ind, rows
 
 
 def _ind(frame: pd.DataFrame, settings: pd.DataFrame, column: str) -> pd.Series:
