@@ -1,5 +1,5 @@
-"""Per-indicator settings as one small frame (one row per indicator, built once per run), and the code
-helpers every evaluation step uses to look a setting up for each row without a per-row loop.
+"""What every evaluation step shares: the vocabularies' integer codes, a per-indicator setting for each row
+(`framework/settings.py` resolves the settings), indicator row bounds in a sorted table, and period labels.
 """
 
 from __future__ import annotations
