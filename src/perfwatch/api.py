@@ -26,13 +26,14 @@ from perfwatch.framework.project import (
     source_for_path,
 )
 from perfwatch.resources import bundled_framework
-from perfwatch.vocabulary import DEFAULT_REPORT_KIND, REPORT_FORMATS
+from perfwatch.vocabulary import DEFAULT_REPORT_KIND, PROJECT_FILE, REPORT_FORMATS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from perfwatch.data.commentary import Commentary
     from perfwatch.evaluate.results import Results
+    from perfwatch.framework.cycles import Due
     from perfwatch.framework.model import Action, Framework
 
 
@@ -419,3 +420,76 @@ def build(
         # A value published before and different now is said out loud ("... changed from 101.2 to 99.8").
         outcome.warnings += check_revisions(next(iter(published.values())), out_dir)
     return outcome
+
+
+# --- the other commands ------------------------------------------------------------------------------
+
+
+def export(
+    inputs: Inputs,
+    out: Path,
+    *,
+    period: str | None = None,
+    as_of: date | None = None,
+    strict: bool = False,
+    sanitise: bool = True,
+    unsuppressed: bool = False,
+) -> Run:
+    """`perfwatch export`: run, publish (unless `unsuppressed`, for internal analysis) and write `out`."""
+    from perfwatch.publish.export import export_results
+
+    evaluated = run(inputs, period=period, as_of=as_of, strict=strict)
+    export_results(evaluated.results if unsuppressed else publish(evaluated.results), out, sanitise=sanitise)
+    return evaluated
+
+
+def timetable(inputs: Inputs, start: date | None = None, months: int = 12) -> list[Due]:
+    """`perfwatch timetable`: the reports due from `start` (default: the report date) for `months` months."""
+    from perfwatch.framework.cycles import timetable as due_reports
+    from perfwatch.framework.load import load_framework
+
+    return due_reports(load_framework(inputs.framework), inputs.report_date(start), months)
+
+
+def check_framework_file(path: Path, *, strict: bool = False) -> list[Finding]:
+    """`perfwatch validate FILE`: a framework file's findings, or a project file's when it is one."""
+    if path.name == PROJECT_FILE:
+        from perfwatch.framework.project import load_project
+
+        try:
+            load_project(path)
+        except InputError as error:
+            return error.findings
+        return []
+    from perfwatch.framework.load import check_framework
+
+    return check_framework(path, strict=strict)[1]
+
+
+def check_project(
+    project: Path | None = None,
+    framework: Path | None = None,
+    data: Iterable[Path] = (),
+    *,
+    strict: bool = False,
+) -> list[Finding]:
+    """`perfwatch validate` in a project, or on a framework with `--data`: every finding `report` would meet."""
+    try:
+        inputs = resolve_inputs(framework=framework, data=data, project=project)
+    except InputError as error:
+        return error.findings
+    return load(inputs, strict=strict).findings
+
+
+def schema_text() -> str:
+    """`perfwatch schema`: the framework's JSON Schema."""
+    from perfwatch.framework.docgen import json_schema_text
+
+    return json_schema_text()
+
+
+def init(directory: Path, from_framework: str | None = None) -> list[Path]:
+    """`perfwatch init`: a small working project in `directory`; returns the files written."""
+    from perfwatch.framework.scaffold import init_project
+
+    return init_project(directory, from_framework)

@@ -22,7 +22,6 @@ from perfwatch.errors import EXIT_PROBLEMS, EXIT_USAGE, InputError, PerfwatchErr
 if TYPE_CHECKING:
     pass
 
-PROJECT_FILE_NAME = "perfwatch.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 OUTPUT_FORMATS = ("text", "json", "github")
 

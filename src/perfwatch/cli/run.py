@@ -132,13 +132,14 @@ def export(
 
     Example: perfwatch export --out results.xlsx
     """
-    from perfwatch.publish.export import export_results
-    from perfwatch.publish.suppression import suppress
+    from perfwatch import api
 
-    results = _run(framework, data_paths, project, period, as_of, strict).results
-    export_results(results if unsuppressed else suppress(results), out, sanitise=not no_sanitize)
+    inputs = api.resolve_inputs(framework=framework, data=data_paths, project=project)
+    evaluated = api.export(inputs, out, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
+                           unsuppressed=unsuppressed)  # fmt: skip
+    _warn(evaluated.warnings)
     if not ctx.obj.get("quiet"):
-        click.echo(f"Wrote {len(results.table):,} rows to {out}", err=True)
+        click.echo(f"Wrote {len(evaluated.results.table):,} rows to {out}", err=True)
 
 
 @cli.command()
@@ -155,13 +156,10 @@ def timetable(framework, project, start, months) -> None:
 
     from rich.console import Console
 
-    from perfwatch.api import resolve_inputs
-    from perfwatch.framework.cycles import timetable as due_reports
-    from perfwatch.framework.load import load_framework
+    from perfwatch import api
 
-    inputs = resolve_inputs(framework=framework, project=project)
-    loaded = load_framework(inputs.framework)
-    dues = due_reports(loaded, inputs.report_date(start), months)
+    inputs = api.resolve_inputs(framework=framework, project=project)
+    dues = api.timetable(inputs, start, months)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -291,9 +289,9 @@ def init(ctx, directory: Path, from_framework: str | None) -> None:
 
     Example: perfwatch init my-hwb && cd my-hwb && perfwatch report
     """
-    from perfwatch.framework.scaffold import init_project
+    from perfwatch import api
 
-    written = init_project(directory, from_framework)
+    written = api.init(directory, from_framework)
     if not ctx.obj.get("quiet"):
         for path in written:
             click.echo(str(path))

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfwatch.cli.group import OUTPUT_FORMATS, PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log
-from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding, InputError
+from perfwatch.cli.group import OUTPUT_FORMATS, YAML_SUFFIXES, CommandFailed, cli, log
+from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding
+from perfwatch.vocabulary import PROJECT_FILE
 
 if TYPE_CHECKING:
     pass
@@ -53,16 +54,16 @@ def validate(
 
     Exit status: 0 no errors, 1 problems found, 2 usage error or failure to run.
     """
-    from perfwatch.framework.load import check_framework
+    from perfwatch import api
 
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if not paths:
-        if not Path(PROJECT_FILE_NAME).is_file():
+        if not Path(PROJECT_FILE).is_file():
             raise click.UsageError(
-                f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE_NAME}"
+                f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE}"
             )
-        findings = _check_project(Path(PROJECT_FILE_NAME), data_paths, strict)
+        findings = api.check_project(Path(PROJECT_FILE), data=data_paths, strict=strict)
         _report(findings, 1, output_format, quiet=ctx.obj.get("quiet", False))
         ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
     files = list(_framework_files(paths))
@@ -74,14 +75,10 @@ def validate(
     findings: list[Finding] = []
     for path in files:
         log.debug("checking %s", path)
-        if path.name == PROJECT_FILE_NAME:
-            findings += _check_project_file(path)
-            continue
-        if data_paths:
-            findings += _check_data(path, data_paths, strict)
-            continue
-        _, found = check_framework(path, strict=strict)
-        findings += found
+        if data_paths and path.name != PROJECT_FILE:
+            findings += api.check_project(framework=path, data=data_paths, strict=strict)
+        else:
+            findings += api.check_framework_file(path, strict=strict)
 
     _report(findings, len(files), output_format, quiet=ctx.obj.get("quiet", False))
     ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
@@ -100,38 +97,8 @@ def _framework_files(paths: Iterable[Path]) -> Iterable[Path]:
         for folder, subfolders, names in os.walk(path):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
             for name in sorted(names):
-                if name.endswith(YAML_SUFFIXES) and name != PROJECT_FILE_NAME:
+                if name.endswith(YAML_SUFFIXES) and name != PROJECT_FILE:
                     yield Path(folder) / name
-
-
-def _check_project_file(path: Path) -> list[Finding]:
-    """A project file (`perfwatch.yaml`) named explicitly: checked as a project file."""
-    from perfwatch.framework.project import load_project
-
-    try:
-        load_project(path)
-    except InputError as error:
-        return error.findings
-    return []
-
-
-def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    """A project folder: the project file, then everything `perfwatch report` would read, on the same path
-    (`api.load`): framework, data through their mappings, actions and commentary."""
-    from perfwatch.api import load, resolve_inputs
-
-    try:
-        inputs = resolve_inputs(project=path, data=data_paths)
-    except InputError as error:
-        return error.findings
-    return load(inputs, strict=strict).findings
-
-
-def _check_data(framework_file: Path, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    """A framework and `--data` files: checked on the same path as a run given the same arguments."""
-    from perfwatch.api import load, resolve_inputs
-
-    return load(resolve_inputs(framework=framework_file, data=paths), strict=strict).findings
 
 
 def _report(findings: list[Finding], file_count: int, output_format: str, quiet: bool) -> None:
@@ -223,9 +190,9 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     Editors that use yaml-language-server (VS Code YAML) read it from a first line such as
     `# yaml-language-server: $schema=./framework.schema.json`.
     """
-    from perfwatch.framework.docgen import json_schema_text
+    from perfwatch.api import schema_text
 
-    text = json_schema_text()
+    text = schema_text()
     if out is None:
         click.echo(text, nl=False)
         return

@@ -26,9 +26,7 @@ from perfwatch.errors import Finding, InputError
 from perfwatch.framework.model import Id, Model, PeriodText, ReportKind, as_text
 from perfwatch.framework.yamlload import load_yaml
 from perfwatch.resources import bundled_framework
-from perfwatch.vocabulary import REPORT_FORMATS
-
-PROJECT_FILE = "perfwatch.yaml"
+from perfwatch.vocabulary import PROJECT_FILE, REPORT_FORMATS
 
 CanonicalColumn = Literal[
     "indicator", "area", "period", "band", "value", "numerator", "denominator", "ci_lower", "ci_upper",
