@@ -1,6 +1,7 @@
 """The frames handed from stage to stage, declared once: their columns, dtypes and what each reveals.
 
-`OBSERVATIONS` is what the data stage hands evaluation (`data/load.py` → `evaluate/engine.py`); `RESULTS` is
+`MAPPED` is one data table in canonical columns, as mapping hands it to the checks; `OBSERVATIONS` is
+what the data stage hands evaluation (`data/load.py` → `evaluate/engine.py`); `RESULTS` is
 the results table evaluation hands publishing and rendering (`Results.table`). A frame is checked where it
 crosses a stage boundary (`FrameContract.check`: column names and dtype kinds, no copy, microseconds), so a
 stage that drops or retypes a column fails at the hand-off, named, rather than three modules later.
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
-#: label: words or ids (object, string or categorical); number: int or float; integer; flag: bool.
-Kind = Literal["label", "number", "integer", "flag"]
+#: label: words or ids (object, string or categorical); number: int or float; integer; flag: bool; raw: a
+#: cell as the file held it, any dtype.
+Kind = Literal["label", "number", "integer", "flag", "raw"]
 #: What a column gives away about a suppressed count: the count itself or something it can be worked back
 #: from ("count"), or a statistic of the whole series the count belongs to ("series").
 Reveals = Literal["", "count", "series"]
@@ -90,6 +92,8 @@ def _is_kind(dtype, kind: Kind) -> bool:
             or types.is_string_dtype(dtype)
             or isinstance(dtype, types.CategoricalDtype)
         )
+    if kind == "raw":
+        return True
     if kind == "flag":
         return types.is_bool_dtype(dtype)
     if kind == "integer":
@@ -100,6 +104,25 @@ def _is_kind(dtype, kind: Kind) -> bool:
 def _columns(kind: Kind, names: str, **declared) -> tuple[Column, ...]:
     return tuple(Column(name, kind, **declared) for name in names.split())
 
+
+#: One data table mapped to the canonical columns (`data/mapping.py` → `data/checks.py`): every numeric column
+#: with its missing reasons, the raw cells the checks quote, and where each row came from.
+MAPPED = FrameContract(
+    "mapped",
+    (
+        *_columns("label", "indicator area period"),
+        *_columns("integer", "period_start period_months"),
+        *_columns("raw", "period_raw"),
+        *_columns("flag", "period_failed"),
+        *_columns("label", "band"),
+        *(c for name in "value numerator denominator ci_lower ci_upper".split()
+          for c in (Column(name, "number"), Column(f"{name}_missing", "label"))),
+        *_columns("raw", "value_raw"),
+        *_columns("flag", "value_percent"),
+        *_columns("label", "flag note source file"),
+        *_columns("integer", "row"),
+    ),
+)  # fmt: skip
 
 #: The canonical long table of observations: one row per indicator × area × period × band, as read.
 OBSERVATIONS = FrameContract(
