@@ -11,7 +11,7 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
-from perfwatch.data.collector import _Collector, _labels, _per_indicator
+from perfwatch.data.collector import _Collector, _labels
 from perfwatch.data.mapping import _constant
 from perfwatch.data.observations import (
     _REASON,
@@ -33,6 +33,7 @@ from perfwatch.data.values import (
 )
 from perfwatch.errors import Finding
 from perfwatch.framework.model import Framework, Unit
+from perfwatch.framework.settings import indicator_settings, per_indicator
 
 # --- checking -----------------------------------------------------------------------------------------
 
@@ -96,14 +97,10 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
     if stage.empty:
         return _empty_frame()
 
-    used_units = {i.unit for i in indicators.values()}
-    unit = {
-        name: _per_indicator(stage, {i.id: i.unit == name for i in indicators.values()}, False, "bool")
-        if name in used_units
-        else np.zeros(len(stage), dtype=bool)
-        for name in get_args(Unit)
-    }
-    per = _per_indicator(stage, {i.id: i.effective_per for i in indicators.values()}, 1.0, "float64")
+    settings = indicator_settings(framework)
+    unit_of = per_indicator(stage, settings, "unit", "")
+    unit = {name: unit_of == name for name in get_args(Unit)}
+    per = per_indicator(stage, settings, "per", 1.0).astype("float64")
     numeric = ~(unit["yes_no"] | unit["judgement"])
     _text_answers(stage, framework, unit, out)
     for canonical in NUMERIC_COLUMNS:

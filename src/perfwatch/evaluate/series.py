@@ -12,7 +12,8 @@ import pandas as pd
 
 from perfwatch.evaluate import stats
 from perfwatch.evaluate.change import _area_codes, _row_keys, _take
-from perfwatch.evaluate.settings import KEYS, _ind, _indicator_codes, _labels
+from perfwatch.evaluate.settings import KEYS, _ind, _labels
+from perfwatch.framework.settings import indicator_positions
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -145,7 +146,7 @@ def _aggregate(
 ) -> pd.DataFrame:
     """Sum, ratio, mean or last of the rows in each containing period of `target` months."""
     start = _containing_start(rows["period_start"].to_numpy(dtype="int64"), target, year_start)
-    indicator_codes = _indicator_codes(rows, settings)
+    indicator_codes = indicator_positions(rows, settings)
     area_codes = _area_codes(rows, "area", areas)
     groups = _Groups(
         _row_keys(indicator_codes, np.maximum(area_codes, 0), target, start), rows["period_start"].to_numpy()
@@ -217,7 +218,7 @@ def _roll_up_areas(
     is_ratio = (settings["aggregation"] == "ratio").to_numpy()
     per = settings["per"].to_numpy(dtype="float64")
     for level in sorted({d for d in depth.values() if d > 0}, reverse=True):
-        indicator_codes = _indicator_codes(table, settings)
+        indicator_codes = indicator_positions(table, settings)
         area_codes = _area_codes(table, "area", areas)
         months = table["period_months"].to_numpy(dtype="int64")
         starts = table["period_start"].to_numpy(dtype="int64")

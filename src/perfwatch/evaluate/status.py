@@ -8,19 +8,18 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats
-from perfwatch.evaluate.results import (
-    STATUSES,
-)
 from perfwatch.evaluate.series import _containing_start
 from perfwatch.evaluate.settings import (
     STATUS,
     _coded,
     _ind,
     _indicator_bounds,
-    _indicator_codes,
     _labels,
     _period_start,
+    _text_indicator_rows,
 )
+from perfwatch.framework.settings import indicator_positions
+from perfwatch.vocabulary import STATUSES
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework, Indicator
@@ -73,7 +72,7 @@ def _targets(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) 
     ys = framework.year_start_month
     target = np.full(len(table), np.nan)
     target_text = np.full(len(table), None, dtype=object)
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
+    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
     starts = table["period_start"].to_numpy(dtype="int64")
     months = table["period_months"].to_numpy(dtype="int64")
     for position, ind_id in enumerate(settings.index):
@@ -182,12 +181,7 @@ def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -
 def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Yes/no indicators: achieved is green, otherwise red. Judgements: the level's mapped RAG."""
     out = np.full(len(table), STATUS["no_data"], dtype="int8")
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
-    for position, ind_id in enumerate(settings.index):
-        ind = framework.indicators[ind_id]
-        rows = slice(bounds[position], bounds[position + 1])
-        if ind.is_numeric or rows.start == rows.stop:
-            continue
+    for ind, rows in _text_indicator_rows(table, framework, settings):
         answers = table["value_text"].iloc[rows].astype(object).to_numpy()
         present = pd.notna(answers)
         if ind.unit == "yes_no":

@@ -13,14 +13,12 @@ import pandas as pd
 from perfwatch.errors import Finding
 from perfwatch.evaluate.change import _keys_of, _lookup, _take
 from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
-from perfwatch.evaluate.results import (
-    STATUSES,
-)
 from perfwatch.evaluate.series import _containing_start
 from perfwatch.evaluate.settings import _RAG, STATUS, _ind, _labels
 from perfwatch.framework.periods import (
     Period,
 )
+from perfwatch.vocabulary import CLOSED_ACTION_STATES, STATUSES
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -112,7 +110,7 @@ def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFra
         }
     )
     counts = flags.groupby([key, "area"], sort=True).sum().reset_index()
-    counts["indicators"] = counts[STATUSES].sum(axis=1)
+    counts["indicators"] = counts[list(STATUSES)].sum(axis=1)
     counts["status"] = overall_status(counts, framework.rules.rollup)
     return counts
 
@@ -240,13 +238,19 @@ def _latest_label(latest: pd.DataFrame) -> str | None:
     return str(periods.loc[periods["period_start"].idxmax(), "period"])
 
 
-def _needs_action(outcomes: pd.DataFrame, actions: pd.DataFrame, framework: Framework) -> list[Finding]:
-    """An outcome with red indicators and no open action is flagged for the exception report."""
-    open_outcomes = set(actions.loc[~actions["state"].isin(["done", "cancelled"]), "outcome"].dropna())
-    flagged = outcomes[(outcomes["red"] > 0) & ~outcomes["outcome"].isin(open_outcomes)]
-    outcomes["needs_action"] = (outcomes["red"] > 0) & ~outcomes["outcome"].isin(open_outcomes)
+def outcome_roll_ups(latest: pd.DataFrame, framework: Framework, actions: pd.DataFrame) -> pd.DataFrame:
+    """The per outcome × area roll-up, with `needs_action`: red indicators and no open action."""
+    outcomes = roll_ups(latest, framework, "outcome")
+    open_outcomes = actions.loc[~actions["state"].isin(CLOSED_ACTION_STATES), "outcome"].dropna().unique()
+    return outcomes.assign(
+        needs_action=(outcomes["red"] > 0).to_numpy() & ~outcomes["outcome"].isin(open_outcomes)
+    )
+
+
+def needs_action_findings(outcomes: pd.DataFrame, framework: Framework) -> list[Finding]:
+    """One warning per outcome flagged `needs_action`, naming the areas, for the exception report."""
     findings = []
-    for outcome, group in flagged.groupby("outcome", sort=False):
+    for outcome, group in outcomes[outcomes["needs_action"]].groupby("outcome", sort=False):
         areas = [str(a) for a in group["area"]]
         named = ", ".join(areas[:5]) + (f" and {len(areas) - 5} more" if len(areas) > 5 else "")
         findings.append(

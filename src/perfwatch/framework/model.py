@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from perfwatch.vocabulary import RATED_STATUSES, REPORT_KINDS, STATUSES
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
@@ -40,9 +42,9 @@ Frequency = Literal["monthly", "quarterly", "annual", "biennial"]
 Aggregation = Literal["sum", "ratio", "mean", "last"]
 CIMethod = Literal["wilson", "poisson", "dobson", "isr", "mean", "none"]
 BenchmarkMethod = Literal["ci_contains_comparator", "two_level", "overlap", "quintiles", "none"]
-Status = Literal["green", "amber", "red", "no_target", "no_data", "not_assessed"]
-RAG = Literal["green", "amber", "red"]
-ReportKind = Literal["performance", "annual", "exception", "scorecard"]
+Status = Literal[STATUSES]
+RAG = Literal[RATED_STATUSES]
+ReportKind = Literal[REPORT_KINDS]
 ActionStatus = Literal["not_started", "in_progress", "done", "cancelled", "on_hold"]
 RollUpRule = Literal["worst", "majority", "best"]
 
@@ -55,7 +57,7 @@ def month_number(name: str) -> int:
     return MONTHS.index(name.lower()[:3]) + 1
 
 
-def _as_text(value: Any) -> Any:
+def as_text(value: Any) -> Any:
     """Periods and ids are text, but YAML reads `2023` as a number: accept it and keep its spelling."""
     if isinstance(value, bool):
         return value
@@ -66,14 +68,14 @@ def _as_text(value: Any) -> Any:
 
 def _keys_as_text(value: Any) -> Any:
     if isinstance(value, dict):
-        return {_as_text(k): v for k, v in value.items()}
+        return {as_text(k): v for k, v in value.items()}
     return value
 
 
-Id = Annotated[str, BeforeValidator(_as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Id = Annotated[str, BeforeValidator(as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
 PeriodText = Annotated[
     str,
-    BeforeValidator(_as_text),
+    BeforeValidator(as_text),
     Field(min_length=1, max_length=40, examples=["2023/24", "Q2 2024/25", "2024-09"]),
 ]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from perfwatch.errors import Finding
+from perfwatch.errors import Finding, closest
 from perfwatch.framework.model import Framework, Indicator, Target, Tolerance
-from perfwatch.framework.schema_errors import Loc, _describe, _did_you_mean
+from perfwatch.framework.schema_errors import Loc, _describe
 from perfwatch.framework.yamlload import MarkedDocument
 
 # --- ids, references, periods -------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _duplicates(doc: MarkedDocument, kind: str, items: list[tuple[Loc, str]]) ->
 
 def _suggestion(wrong: str, known: list[str], listing: str, when_none: str) -> str:
     """`. Did you mean `x`?` for a near miss, else the list of what is declared (or `when_none`)."""
-    guess = _did_you_mean(wrong, known)
+    guess = closest(wrong, known)
     if guess:
         return f". Did you mean `{guess}`?"
     return listing if known else when_none
@@ -158,7 +158,7 @@ def _scale_findings(doc: MarkedDocument, loc: Loc, indicator: Indicator) -> Iter
     for level in indicator.scale_status:
         if level not in scale:
             message = f"`scale_status` names level `{level}`, which is not on the indicator's `scale`"
-            guess = _did_you_mean(level, scale)
+            guess = closest(level, scale)
             message += (
                 f". Did you mean `{guess}`?" if guess else f" ({', '.join(scale) or 'no scale declared'})"
             )
@@ -189,7 +189,7 @@ def _target_value_findings(doc: MarkedDocument, loc: Loc, indicator: Indicator) 
                 f"the target of a `{indicator.unit}` indicator must be a number; found {_describe(value)}",
             )
         elif indicator.unit == "judgement" and indicator.scale and str(value) not in indicator.scale:
-            guess = _did_you_mean(str(value), indicator.scale)
+            guess = closest(str(value), indicator.scale)
             yield doc.finding(
                 where,
                 "unknown-reference",

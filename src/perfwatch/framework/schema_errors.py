@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from perfwatch.errors import Finding
+from perfwatch.errors import Finding, closest
 from perfwatch.framework.model import Framework, Tolerance, ToleranceBand
 from perfwatch.framework.yamlload import MarkedDocument
 
@@ -85,7 +83,7 @@ def _schema_finding(document: MarkedDocument, items: list[dict[str, Any]], root:
     if kind in ("literal_error", "enum"):
         allowed = [str(v) for v in _literal_values(annotation)] or [item.get("ctx", {}).get("expected", "")]
         message = f"`{field}` must be one of {', '.join(allowed)}; found {found}"
-        guess = _did_you_mean(str(item.get("input")), allowed)
+        guess = closest(str(item.get("input")), allowed)
         message += f". Did you mean `{guess}`?" if guess else ""
         return document.finding(loc, "invalid-choice", message)
     if kind in ("value_error", "assertion_error"):
@@ -155,7 +153,7 @@ def _missing_message(field: str, annotation: Any, where: str) -> str:
 def _unknown_key_message(field: str, model: type[BaseModel] | None, where: str) -> str:
     keys = _field_keys(model) if model is not None else []
     message = f"unknown key `{field}`{where}"
-    guess = _did_you_mean(field, keys)
+    guess = closest(field, keys)
     if guess:
         return message + f". Did you mean `{guess}`?"
     if keys:
@@ -164,7 +162,7 @@ def _unknown_key_message(field: str, model: type[BaseModel] | None, where: str) 
 
 
 def _tolerance_key_message(field: str) -> str:
-    guess = _did_you_mean(field, _field_keys(ToleranceBand))
+    guess = closest(field, _field_keys(ToleranceBand))
     message = f"unknown key `{field}` in a tolerance"
     if guess:
         return message + f". Did you mean `{guess}`?"
@@ -231,12 +229,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def _did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    by_lower = {c.lower(): c for c in candidates}
-    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[matches[0]] if matches else None
 
 
 def _field_keys(model: type[BaseModel]) -> list[str]:

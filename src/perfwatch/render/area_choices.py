@@ -9,6 +9,7 @@ import typing
 import numpy as np
 import pandas as pd
 
+from perfwatch.errors import PerfwatchError
 from perfwatch.render import icons
 from perfwatch.render.alt_text import pretty_period
 from perfwatch.render.badges import _benchmark_badge, _format, _plural, _text, status_badge
@@ -36,7 +37,7 @@ class AreaChoices:
             if area is None:
                 if wanted in set(self.results.latest["area"]):
                     return AreaView(wanted, wanted, "")
-                raise ValueError(f"area {wanted!r} is not in the framework")
+                raise PerfwatchError(f"area {wanted!r} is not in the framework")
             return AreaView(area.id, area.name, area.level)
         top: Area | None = next((a for a in framework.areas if a.parent is None), None)
         if top is None and framework.areas:

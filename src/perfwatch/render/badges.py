@@ -8,6 +8,7 @@ import base64
 import functools
 import re
 import typing
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -95,22 +96,21 @@ def _benchmark_badge(benchmark: str, comparator: str) -> Badge:
     )
 
 
+def _icon_badge(word: str, labels: dict[str, str], draw: Callable[..., str]) -> Badge:
+    """A word with its label and its decorative icon; an empty badge for a word without one."""
+    if word not in labels:
+        return Badge("", "", Markup(""))
+    return Badge(word, labels[word], _image(draw(word, decorative=True)))
+
+
 @functools.lru_cache(maxsize=4096)
 def _variation_badge(variation: str) -> Badge:
-    if variation not in icons.VARIATION_LABELS:
-        return Badge("", "", Markup(""))
-    return Badge(
-        variation, icons.VARIATION_LABELS[variation], _image(icons.variation_icon(variation, decorative=True))
-    )
+    return _icon_badge(variation, icons.VARIATION_LABELS, icons.variation_icon)
 
 
 @functools.lru_cache(maxsize=4096)
 def _assurance_badge(assurance: str) -> Badge:
-    if assurance not in icons.ASSURANCE_LABELS:
-        return Badge("", "", Markup(""))
-    return Badge(
-        assurance, icons.ASSURANCE_LABELS[assurance], _image(icons.assurance_icon(assurance, decorative=True))
-    )
+    return _icon_badge(assurance, icons.ASSURANCE_LABELS, icons.assurance_icon)
 
 
 def _section_badge(present: bool, required: bool) -> Badge:

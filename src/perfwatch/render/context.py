@@ -57,13 +57,13 @@ from perfwatch.render.views import (
     StatusCount,
     ThemeView,
 )
+from perfwatch.vocabulary import REPORT_KINDS
 
 if typing.TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
     from perfwatch.evaluate.results import Results
     from perfwatch.framework.model import Cycle, Indicator
 
-KINDS = ("performance", "annual", "exception", "scorecard")
 DEFAULT_TITLES = {
     "performance": "Performance report",
     "annual": "Annual performance report",
@@ -94,8 +94,8 @@ class _Builder(AreaChoices, ChartChoices):
     """Reads `Results` once for one area and hands out the views the templates need."""
 
     def __init__(self, results: Results, kind: str, commentary: Commentary | None, options: ReportOptions):
-        if kind not in KINDS:
-            raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if kind not in REPORT_KINDS:
+            raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
         self.results = results
         self.framework = results.framework
         self.kind = kind
