@@ -140,6 +140,15 @@ class _Groups:
         return _take(values[self.sort], last)
 
 
+def _period_denominator(groups: _Groups, denominators: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Each group's denominator: summed for events, the mean of the periods' values for a population
+    (NaN unless every period has one, as for sums)."""
+    summed = groups.complete_sum(denominators)
+    with np.errstate(all="ignore"):
+        mean = summed / groups.size
+    return np.where(population, mean, summed)
+
+
 def _aggregate(
     rows: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, target: np.ndarray, year_start: int
 ) -> pd.DataFrame:
@@ -153,8 +162,10 @@ def _aggregate(
     first = groups.first_rows
     value = rows["value"].to_numpy(dtype="float64")
     numerator = groups.complete_sum(rows["numerator"].to_numpy(dtype="float64"))
-    denominator = groups.complete_sum(rows["denominator"].to_numpy(dtype="float64"))
     months = groups.total(rows["period_months"].to_numpy(dtype="float64"))
+    population = settings["population"].to_numpy(dtype=bool)[indicator_codes[first]]
+    # A population is a stock: a year of quarters has one population (their mean), not four.
+    denominator = _period_denominator(groups, rows["denominator"].to_numpy(dtype="float64"), population)
     suppressed = groups.total((rows["missing"] == "suppressed").to_numpy(dtype="float64")) > 0
     texts = rows["value_text"].astype(object).to_numpy()
     agg = settings["aggregation"].to_numpy(dtype=object)[indicator_codes[first]]

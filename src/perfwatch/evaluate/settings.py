@@ -103,6 +103,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
                 "sign": _POLARITY_SIGN[ind.polarity],
                 "per": ind.effective_per,
                 "aggregation": ind.effective_aggregation,
+                "population": ind.effective_denominator == "population",
                 "frequency_months": frequency_months.get(ind.frequency or "", 0),
                 "frequency_step": frequency_step.get(ind.frequency or "", 0),
                 "ci_method": ind.effective_ci,
@@ -110,7 +111,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
                 "decimals": ind.decimals,
                 "numeric": ind.is_numeric,
                 "under_development": ind.under_development,
-                "ytd": bool(ind.target and ind.target.year_to_date),
+                "ytd": bool(ind.target and ind.target.any_year_to_date),
                 "spc_enabled": bool(spc and spc.enabled),
                 "benchmark_method": bench.method if bench else "ci_contains_comparator",
                 "benchmark_comparator": bench.comparator if bench else None,
@@ -121,7 +122,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
             }
         )
     columns = [
-        "indicator", "unit", "polarity", "sign", "per", "aggregation", "frequency_months", "frequency_step", "ci_method", "confidence",
+        "indicator", "unit", "polarity", "sign", "per", "aggregation", "population", "frequency_months", "frequency_step", "ci_method", "confidence",
         "decimals", "numeric", "under_development", "ytd", "spc_enabled", "benchmark_method",
         "benchmark_comparator", "tolerance_amount", "tolerance_relative", "outcome", "theme",
     ]  # fmt: skip

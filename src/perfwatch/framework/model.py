@@ -38,6 +38,7 @@ RBACategory = Literal["how_much", "how_well", "better_off"]
 LogicStage = Literal["input", "process", "output", "outcome"]
 Frequency = Literal["monthly", "quarterly", "annual", "biennial"]
 Aggregation = Literal["sum", "ratio", "mean", "last"]
+DenominatorKind = Literal["population", "events"]
 CIMethod = Literal["wilson", "poisson", "dobson", "isr", "mean", "none"]
 BenchmarkMethod = Literal["ci_contains_comparator", "two_level", "overlap", "quintiles", "none"]
 Status = Literal["green", "amber", "red", "no_target", "no_data", "not_assessed"]
@@ -227,7 +228,9 @@ class Trajectory(Model):
     end: PeriodValue = Field(alias="to", description="The target value and the period by which to reach it.")
 
 
-class Target(Model):
+class TargetBand(Model):
+    """A target for one area level (or, in `Target`, for every level without its own)."""
+
     value: float | str | None = Field(
         None,
         description="A constant target for every period (a number; `yes` for a yes/no indicator; a scale "
@@ -255,14 +258,55 @@ class Target(Model):
         return data
 
     @model_validator(mode="after")
-    def _one_kind(self) -> Target:
-        kinds = [k for k in ("value", "by_period", "trajectory") if getattr(self, k) is not None]
+    def _one_kind(self) -> TargetBand:
+        kinds = self._kinds()
         if len(kinds) != 1:
             raise ValueError(
                 "a target needs exactly one of `value`, `by_period` or `trajectory`"
                 + (f", not {' and '.join(kinds)}" if kinds else "")
             )
         return self
+
+    def _kinds(self) -> list[str]:
+        return [k for k in ("value", "by_period", "trajectory") if getattr(self, k) is not None]
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self._kinds())
+
+
+class Target(TargetBand):
+    """A target, optionally different per area level, shaped like a tolerance:
+    `{value: 8, year_to_date: true, county: {value: 24, year_to_date: true}}`. Each area is judged against
+    its own level's target; levels without one take the target's own `value`/`by_period`/`trajectory`, and
+    when the target has none of its own (`{district: {value: 8}}`) those levels have no target."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, TargetBand] = Field(init=False)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        kinds = self._kinds()
+        if len(kinds) > 1 or (not kinds and not self.levels):
+            raise ValueError(
+                "a target needs exactly one of `value`, `by_period` or `trajectory` (or a target per area "
+                "level, e.g. `county: {value: 24}`)" + (f", not {' and '.join(kinds)}" if kinds else "")
+            )
+        return self
+
+    @property
+    def levels(self) -> dict[str, TargetBand]:
+        return dict(self.__pydantic_extra__ or {})
+
+    def for_level(self, level: str | None) -> TargetBand | None:
+        """The target areas at `level` are judged against (None: that level has no target)."""
+        if level is not None and level in self.levels:
+            return self.levels[level]
+        return self if self.is_set else None
+
+    @property
+    def any_year_to_date(self) -> bool:
+        return self.year_to_date or any(band.year_to_date for band in self.levels.values())
 
 
 class Indicator(Model):
@@ -291,6 +335,13 @@ class Indicator(Model):
         None,
         description="How sub-annual data rolls up to a year: `sum` (counts), `ratio` (sum numerators and "
         "denominators), `mean` or `last`. Default: from the unit.",
+    )
+    denominator: DenominatorKind | None = Field(
+        None,
+        description="What the denominator counts, which decides how sub-annual data roll up to a year: "
+        "`population` (a stock, e.g. adults resident: the year's denominator is the mean of its periods' "
+        "populations, never their sum) or `events` (a flow, e.g. attendances: summed over the periods). "
+        "Default: `population` for rates, `events` for every other unit. Areas always sum both upward.",
     )
     source: str | None = Field(None, description="Where the data comes from (system, survey, return).")
     owner: str | None = Field(None, description="Who is accountable for the indicator (a role).")
@@ -348,6 +399,13 @@ class Indicator(Model):
         if self.unit in ("yes_no", "judgement"):
             return "last"
         return "mean"
+
+    @property
+    def effective_denominator(self) -> DenominatorKind:
+        """Rates are per head of a population unless the framework says the denominator counts events."""
+        if self.denominator:
+            return self.denominator
+        return "population" if self.unit == "rate" else "events"
 
     @property
     def effective_per(self) -> float:
