@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from perfwatch.evaluate.results import Results
-from perfwatch.formatting import format_value
+from perfwatch.formatting import format_value, format_year_to_date
 from perfwatch.framework.cycles import Due
 
 STATUS_STYLE = {
@@ -81,6 +81,10 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
             if isinstance(row.value_text, str)
             else format_value(row.value, indicator.unit, indicator.decimals)
         )
+        if indicator.is_numeric and bool(getattr(row, "ytd", False)):
+            value = format_year_to_date(
+                row.compared_value, row.value, row.period_months, indicator.unit, indicator.decimals
+            )
         target = format_value(row.target, indicator.unit, indicator.decimals)
         if isinstance(getattr(row, "target_text", None), str):
             target = row.target_text

@@ -11,7 +11,7 @@ import pandas as pd
 
 from perfwatch.render import icons
 from perfwatch.render.alt_text import pretty_period
-from perfwatch.render.badges import _benchmark_badge, _format, _plural, _text, status_badge
+from perfwatch.render.badges import _benchmark_badge, _plural, _shown_value, _text, status_badge
 from perfwatch.render.views import AreaValue, AreaView
 
 if typing.TYPE_CHECKING:
@@ -71,6 +71,9 @@ class AreaChoices:
                 comparator_value = float(values_of[0]) if len(values_of) else None
         comparator = self.area_names.get(comparator_id, comparator_id)
         values = cols["value"].astype("float64") if ind.is_numeric else None
+        if values is not None and "ytd" in cols:
+            # Areas with a year-to-date target are compared on their year-to-date values.
+            values = np.where(cols["ytd"].astype(bool), cols["compared_value"].astype("float64"), values)
         order = (
             np.argsort(np.where(np.isfinite(values), -values, np.inf), kind="stable")
             if values is not None
@@ -100,7 +103,7 @@ class AreaChoices:
                     area_id=area_id,
                     name=self.area_names.get(area_id, area_id),
                     period=pretty_period(_text(row.get("period"))),
-                    value=_format(ind, row.get("value"), row.get("value_text")),
+                    value=_shown_value(ind, row),
                     status=status_badge(_text(row.get("status")) or "no_data"),
                     benchmark=_benchmark_badge(
                         _text(row.get("benchmark")), self.area_names.get(comparator_of, comparator_of)

@@ -32,6 +32,7 @@ from perfwatch.render.badges import (
     _plain,
     _plural,
     _section_badge,
+    _shown_value,
     _text,
     _trend_badge,
     _unit_label,
@@ -114,7 +115,7 @@ class _Builder(AreaChoices, ChartChoices):
         self.latest_columns = {c: self.latest_sorted[c].to_numpy() for c in self.latest_sorted.columns}
         codes = codes[order]
         starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
-        stops = np.append(starts[1:], len(codes))
+        stops = np.append(starts[1:], len(codes))[: len(starts)]
         self.latest_bounds = {codes[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
         self.latest = {
             str(row["indicator"]): row for row in latest[latest["area"] == self.area.id].to_dict("records")
@@ -164,8 +165,9 @@ class _Builder(AreaChoices, ChartChoices):
         places = decimals_for(ind.unit, ind.decimals)
         chart = None
         if ind.is_numeric and self.options.charts and self.kind == "performance":
+            to_date = ", year to date" if bool(row.get("ytd")) else ""
             chart = indicator_chart(
-                series, title=f"{ind.id} {ind.title}, {self.area.name}", unit_label=unit_label,
+                series, title=f"{ind.id} {ind.title}, {self.area.name}{to_date}", unit_label=unit_label,
                 polarity=ind.polarity, decimals=places, width="half", show_title=False,
             )  # fmt: skip
         start, stop = self.series_bounds.get(ind.id, (0, 0))
@@ -194,7 +196,7 @@ class _Builder(AreaChoices, ChartChoices):
             national_id=_text(ind.national_id), notes=_text(ind.notes), key=ind.key,
             under_development=ind.under_development, outcome_id=outcome_id, theme_id=theme_id,
             period=pretty_period(period) if period else "",
-            value=_format(ind, row.get("value"), row.get("value_text")),
+            value=_shown_value(ind, row),
             target=_format(ind, row.get("target"), row.get("target_text")),
             ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")), flag=_flag(row.get("flag")),
             note=_text(row.get("note")), status=status_badge(status), reason=_text(row.get("reason")),
