@@ -167,7 +167,18 @@ def run(
                 )
     if errors_only(findings):
         raise InputError(findings)
-    results = evaluate(framework, observations.frame, period=period, as_of=as_of, actions=actions)
+    # Enough years for every annual cycle; each report shows its own cycle's `compare_years`.
+    compare_years = max(
+        (c.compare_years for c in framework.reporting.cycles if c.kind == "annual"), default=5
+    )
+    results = evaluate(
+        framework,
+        observations.frame,
+        period=period,
+        as_of=as_of,
+        actions=actions,
+        compare_years=compare_years,
+    )
     results.inputs_hash = inputs_hash(inputs, extra=f"{period}|{as_of}")
     evaluated = [replace(f, file=str(inputs.framework)) for f in results.findings]
     return Run(results, [f for f in findings if not f.is_error] + evaluated, inputs)

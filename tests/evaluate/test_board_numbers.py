@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,3 +178,71 @@ def test_a_judgement_at_or_beyond_its_target_level_is_green(answer, expected):
     )
     latest = evaluate(fw, obs, as_of=date(2024, 6, 1)).latest.set_index("area")
     assert latest.loc["a1", "status"] == expected
+
+
+def _annual(indicator, rows):
+    return observations(
+        [
+            {"indicator": indicator, "area": "a1", "period_start": start, "period_months": 12, **extra}
+            for start, extra in rows
+        ]  # fmt: skip
+    )
+
+
+def _comparison(result, indicator="P1"):
+    frame = result.comparisons
+    frame = frame[(frame.indicator == indicator) & (frame.area == "a1")]
+    return frame.set_index("compare_year")
+
+
+def test_each_value_sits_under_its_own_year_in_the_annual_comparison():
+    # Survey results for 2021/22 and 2023/24, reporting year 2024/25: nothing under 2024/25.
+    fw = make_framework([{"id": "P1", "title": "p", "unit": "percentage", "polarity": "higher_is_better",
+                          "frequency": "biennial"}])  # fmt: skip
+    obs = _annual("P1", [(APRIL_2023 - 24, {"value": 80.0}), (APRIL_2023, {"value": 82.0})])
+    result = evaluate(fw, obs, period="2024/25", as_of=date(2025, 6, 1), compare_years=2)
+    years = _comparison(result)
+    assert sorted(years.index) == ["2022/23", "2023/24"]
+    assert set(years["year"]) == {"2024/25"}
+    assert np.isnan(years["value"]).all()  # never the 2023/24 survey under 2024/25
+    assert years.loc["2023/24", "compare_value"] == pytest.approx(82.0)
+    assert np.isnan(years.loc["2022/23", "compare_value"])
+
+
+def test_a_calendar_year_sits_in_the_financial_year_that_contains_its_end():
+    fw = make_framework([{"id": "P1", "title": "p", "unit": "percentage", "polarity": "higher_is_better",
+                          "frequency": "annual"}])  # fmt: skip
+    january = 2023 * 12
+    obs = _annual("P1", [(january - 12, {"value": 70.0}), (january, {"value": 75.0})])
+    result = evaluate(fw, obs, period="2023/24", as_of=date(2024, 6, 1), compare_years=1)
+    years = _comparison(result)
+    assert years.loc["2022/23", "period"] == "2023"
+    assert years.loc["2022/23", "value"] == pytest.approx(75.0)
+    assert years.loc["2022/23", "compare_period"] == "2022"
+    assert years.loc["2022/23", "direction"] == "improving"
+
+
+def test_answers_are_carried_into_the_annual_comparison_as_words():
+    fw = make_framework([{"id": "Y1", "title": "y", "unit": "yes_no", "polarity": "higher_is_better",
+                          "frequency": "annual", "target": {"value": "yes"}}])  # fmt: skip
+    obs = _annual("Y1", [(APRIL_2023 - 12, {"value_text": "no"}), (APRIL_2023, {"value_text": "yes"})])
+    result = evaluate(fw, obs, period="2023/24", as_of=date(2024, 6, 1), compare_years=1)
+    years = _comparison(result, "Y1")
+    assert years.loc["2022/23", "value_text"] == "yes"
+    assert years.loc["2022/23", "compare_text"] == "no"
+
+
+def test_a_provisional_part_flags_the_total_it_rolls_up_into():
+    fw = make_framework([visits(frequency="annual")])
+    rows = [
+        {"indicator": "V1", "area": area, "period_start": APRIL_2023 + 3 * q, "period_months": 3, "value": 2.0}
+        for area in ("a1", "a2") for q in range(4)
+    ]  # fmt: skip
+    obs = observations(rows)
+    obs.loc[(obs.area == "a2") & (obs.period_start == APRIL_2023 + 9), "flag"] = "provisional"
+    table = evaluate(fw, obs, as_of=date(2024, 6, 1)).table
+    year = table[table.period_months == 12].set_index("area")
+    assert year.loc["a1", "flag"] == ""
+    assert year.loc["a2", "flag"] == "includes_provisional"
+    assert year.loc["eng", "flag"] == "includes_provisional"
+    assert year.loc["eng", "value"] == pytest.approx(16.0)

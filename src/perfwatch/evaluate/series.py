@@ -132,12 +132,31 @@ class _Groups:
     def total(self, values: np.ndarray) -> np.ndarray:
         return np.bincount(self.group, weights=values[self.sort], minlength=len(self.first))
 
+    def maximum(self, values: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(values[self.sort], self.first) if len(self.first) else values[:0]
+
     def last(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         """The last present value of each group (missing where the group has none)."""
         sorted_present = present[self.sort]
         position = np.where(sorted_present, np.arange(len(self.sort)), -1)
         last = np.maximum.reduceat(position, self.first) if len(self.first) else position[:0]
         return _take(values[self.sort], last)
+
+
+#: Data-quality flags that a total inherits from any value in it, strongest first in the reader's eyes.
+CARRIED_FLAGS = ("revised", "estimated", "provisional")
+
+
+def _carried_flag(groups: _Groups, flags: pd.Series, otherwise: np.ndarray) -> np.ndarray:
+    """Each group's flag: `includes_provisional` (or estimated, revised) where any of its rows carries that
+    flag, itself or from an earlier roll-up, else `otherwise` (so a total never hides a provisional part)."""
+    words = flags.astype(object).fillna("").astype(str).str.removeprefix("includes_").to_numpy(dtype=object)
+    rank = np.zeros(len(words), dtype="int64")
+    for position, word in enumerate(CARRIED_FLAGS, start=1):
+        rank[words == word] = position
+    strongest = groups.maximum(rank)
+    carried = np.array(["", *(f"includes_{word}" for word in CARRIED_FLAGS)], dtype=object)[strongest]
+    return np.where(strongest > 0, carried, otherwise)
 
 
 def _period_denominator(groups: _Groups, denominators: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -190,7 +209,11 @@ def _aggregate(
             "denominator": np.where(agg == "ratio", denominator, np.nan),
             "value_text": groups.last(texts, pd.notna(texts)),
             "missing": np.where(np.isnan(value), np.where(suppressed, "suppressed", "not_available"), ""),
-            "flag": np.where(months < group_months, "partial", ""),
+            "flag": np.where(
+                months < group_months,
+                "partial",
+                _carried_flag(groups, rows["flag"], np.full(len(groups.first), "", dtype=object)),
+            ),
             "note": "",
         }
     )
@@ -270,7 +293,9 @@ def _roll_up_areas(
                 "value": value[keep],
                 "numerator": np.where(ratio, sums["numerator"][keep], np.nan),
                 "denominator": np.where(ratio, sums["denominator"][keep], np.nan),
-                "flag": "rolled_up",
+                "flag": _carried_flag(
+                    groups, table["flag"].iloc[rows], np.full(len(keep), "rolled_up", dtype=object)
+                )[keep],
                 "missing": "",
             }
         )

@@ -113,7 +113,20 @@ class AreaChoices:
             )
         chart_rows = None
         if values is not None:
+            current, older = self._current_period(ind, cols)
+            if older.any():
+                # The chart is titled with the report area's period: areas whose latest value is older
+                # are left out of it (the table keeps them, each under its own period), and said so.
+                values = np.where(older, np.nan, values)
+                oldest = pretty_period(str(cols["period"][older][np.argmin(cols["period_start"][older])]))
+                count = int(older.sum())
+                omitted = (omitted + " " if omitted else "") + (
+                    f"{count} {_plural(count, 'area has', 'areas have')} no value for {pretty_period(current)} "
+                    f"(older data, back to {oldest}) and {_plural(count, 'is', 'are')} not in the chart."
+                )
             shown, comparator, comparator_value = self._compared_areas(area_ids, values, cols, rows, ind.unit)
+            if shown is not None:
+                shown = shown[~older[shown]]
             if shown is not None and not np.isin(benchmarks[shown], ["", "not_compared"], invert=True).any():
                 comparator, comparator_value = "", None
             if shown is not None:
@@ -129,6 +142,15 @@ class AreaChoices:
                     }
                 )
         return views, omitted, chart_rows, (comparator, comparator_value)
+
+    def _current_period(self, ind: Indicator, cols: dict[str, np.ndarray]) -> tuple[str, np.ndarray]:
+        """The report area's period for the indicator, and which areas' latest rows belong to another."""
+        own = self.latest.get(ind.id, {})
+        period = _text(own.get("period"))
+        if not period or "period" not in cols:
+            return period, np.zeros(len(cols["area"]), dtype=bool)
+        labels = cols["period"].astype(str)
+        return period, (labels != period) & (labels != "")
 
     def _compared_areas(
         self,
