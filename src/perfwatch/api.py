@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perfwatch.data.actions import load_actions_csv
 from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only
@@ -26,6 +27,9 @@ from perfwatch.framework.project import (
     source_for_path,
 )
 from perfwatch.resources import bundled_framework
+
+if TYPE_CHECKING:
+    from perfwatch.framework.model import Framework
 
 
 @dataclass
@@ -144,6 +148,7 @@ def run(
     framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
     if framework is None or errors_only(findings):
         raise InputError(findings)
+    _check_report_period(period, framework)
     if not inputs.data:
         raise PerfwatchError("no data to evaluate: add `data:` to the project file or pass --data FILE")
     observations = load_observations(framework, inputs.data, strict=strict, as_of=as_of)
@@ -182,6 +187,18 @@ def run(
     results.inputs_hash = inputs_hash(inputs, extra=f"{period}|{as_of}")
     evaluated = [replace(f, file=str(inputs.framework)) for f in results.findings]
     return Run(results, [f for f in findings if not f.is_error] + evaluated, inputs)
+
+
+def _check_report_period(period: str | None, framework: Framework) -> None:
+    """A report period that cannot be read (`Q9 2024/25`) is the user's to fix, not a crash."""
+    from perfwatch.framework.periods import PeriodError, parse_period
+
+    if period is None:
+        return
+    try:
+        parse_period(period, framework.year_start_month)
+    except PeriodError as error:
+        raise InputError(Finding("--period", None, None, "error", "invalid-period", str(error))) from None
 
 
 # --- reports: which to build, and building them ---------------------------------------------------

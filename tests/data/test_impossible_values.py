@@ -56,3 +56,14 @@ def test_a_value_written_with_a_percent_sign_is_already_a_percentage(framework, 
     )
     frame = load_observations(framework, [path]).frame
     assert sorted(frame["value"]) == pytest.approx([0.5, 0.7])
+
+
+def test_a_month_inside_a_given_quarter_is_named(framework, tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "indicator,area,period,value\nPC-1,falkirk,Q1 2023/24,80\nPC-1,falkirk,2023-05,81\n", encoding="utf-8"
+    )
+    findings = check_data(framework, [path])
+    assert [(f.line, f.code, f.is_error) for f in findings if f.code == "part-of-given-period"] == [
+        (3, "part-of-given-period", False)
+    ]

@@ -246,3 +246,16 @@ def test_a_provisional_part_flags_the_total_it_rolls_up_into():
     assert year.loc["a2", "flag"] == "includes_provisional"
     assert year.loc["eng", "flag"] == "includes_provisional"
     assert year.loc["eng", "value"] == pytest.approx(16.0)
+
+
+def test_a_month_inside_a_given_quarter_is_not_counted_twice():
+    fw = make_framework([visits(target={"value": 24, "year_to_date": True})])
+    rows = [{"indicator": "V1", "area": "a1", "period_start": APRIL_2023 + 3 * q, "period_months": 3, "value": 5.0}
+            for q in range(4)]  # fmt: skip
+    rows.append(
+        {"indicator": "V1", "area": "a1", "period_start": APRIL_2023 + 9, "period_months": 1, "value": 2.0}
+    )
+    table = evaluate(fw, observations(rows), as_of=date(2024, 6, 1)).table
+    a1 = table[table.area == "a1"].set_index("period")
+    assert a1.loc["Q4 2023/24", "value"] == pytest.approx(5.0)
+    assert a1.loc["2023/24", "value"] == pytest.approx(20.0)

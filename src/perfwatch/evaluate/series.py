@@ -77,6 +77,17 @@ def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, year_st
     freq = _ind(obs, settings, "frequency_months").fillna(0).to_numpy(dtype="int64")
     native = np.where(freq > 0, np.maximum(freq, obs["period_months"].to_numpy()), obs["period_months"])
     finer = obs["period_months"].to_numpy() < native
+    if finer.any():
+        # A period given in the data wins over its parts, which are then left out of every roll-up (the
+        # data stage warns about them): a quarter is never counted twice.
+        containing = _containing_start(obs["period_start"].to_numpy(dtype="int64"), native, year_start)
+        given = pd.MultiIndex.from_frame(obs.loc[~finer, KEYS].astype({"period_months": "int64"}))
+        parts = pd.MultiIndex.from_arrays(
+            [obs["indicator"], obs["area"], native.astype("int64"), containing.astype("int64")]
+        )
+        shadowed = finer & parts.isin(given)
+        if shadowed.any():
+            obs, native, finer = obs[~shadowed], native[~shadowed], finer[~shadowed]
     out = [obs[~finer].assign(native=True)]
     if finer.any():
         out.append(_aggregate(obs[finer], settings, areas, native[finer], year_start).assign(native=True))

@@ -10,6 +10,7 @@ they can report the file position of the offending node.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from functools import cached_property
@@ -210,15 +211,27 @@ def _check_level(value: float | None) -> float | None:
     if value is None:
         return None
     if value in (95, 99.8):
-        value = value / 100
+        raise ValueError(f"confidence is a share between 0 and 1: write {value / 100:g}, not {value:g}")
     if value not in (0.95, 0.998):
         raise ValueError("confidence must be 0.95 or 0.998 (95% or 99.8%)")
+    return value
+
+
+def _finite(value: Any) -> Any:
+    """Targets and multipliers are finite numbers: `.nan`, `.inf` and `1e309` (read as infinity) are not."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, not {value}; write the number itself (e.g. 85 or 100000)")
     return value
 
 
 class PeriodValue(Model):
     period: PeriodText = Field(description="The period, as written in the data (e.g. 2012/13).")
     value: float | str = Field(description="The value in that period (a number, or a scale level).")
+
+    @field_validator("value")
+    @classmethod
+    def _finite_value(cls, value: float | str) -> float | str:
+        return _finite(value)
 
 
 class Trajectory(Model):
@@ -256,6 +269,18 @@ class TargetBand(Model):
         if isinstance(data, dict) and "by_period" in data:
             return {**data, "by_period": _keys_as_text(data["by_period"])}
         return data
+
+    @field_validator("value")
+    @classmethod
+    def _finite_value(cls, value: float | str | None) -> float | str | None:
+        return _finite(value)
+
+    @field_validator("by_period")
+    @classmethod
+    def _finite_by_period(cls, value: dict[str, float | str] | None) -> dict[str, float | str] | None:
+        for each in (value or {}).values():
+            _finite(each)
+        return value
 
     @model_validator(mode="after")
     def _one_kind(self) -> TargetBand:
@@ -387,6 +412,11 @@ class Indicator(Model):
     @classmethod
     def _check_confidence(cls, value: float | None) -> float | None:
         return _check_level(value)
+
+    @field_validator("per")
+    @classmethod
+    def _finite_per(cls, value: float | None) -> float | None:
+        return _finite(value)
 
     @property
     def effective_aggregation(self) -> Aggregation:
