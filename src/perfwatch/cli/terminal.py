@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 from rich import box
 from rich.console import Console
@@ -81,7 +82,8 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
             if isinstance(row.value_text, str)
             else format_value(row.value, indicator.unit, indicator.decimals)
         )
-        if indicator.is_numeric and bool(getattr(row, "ytd", False)):
+        to_date = getattr(row, "ytd", False)
+        if indicator.is_numeric and isinstance(to_date, bool | np.bool_) and to_date:
             value = format_year_to_date(
                 row.compared_value, row.value, row.period_months, indicator.unit, indicator.decimals
             )

@@ -11,7 +11,7 @@ import pandas as pd
 
 from perfwatch.render import icons
 from perfwatch.render.alt_text import pretty_period
-from perfwatch.render.badges import _benchmark_badge, _plural, _shown_value, _text, status_badge
+from perfwatch.render.badges import _benchmark_badge, _is_true, _plural, _shown_value, _text, status_badge
 from perfwatch.render.views import AreaValue, AreaView
 
 if typing.TYPE_CHECKING:
@@ -73,7 +73,8 @@ class AreaChoices:
         values = cols["value"].astype("float64") if ind.is_numeric else None
         if values is not None and "ytd" in cols:
             # Areas with a year-to-date target are compared on their year-to-date values.
-            values = np.where(cols["ytd"].astype(bool), cols["compared_value"].astype("float64"), values)
+            ytd = np.array([_is_true(v) for v in cols["ytd"]], dtype=bool)
+            values = np.where(ytd, cols["compared_value"].astype("float64"), values)
         order = (
             np.argsort(np.where(np.isfinite(values), -values, np.inf), kind="stable")
             if values is not None

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.render.alt_text import pretty_period
-from perfwatch.render.badges import _ci, _flag, _format, _plain, _shown_value, _text, status_badge
+from perfwatch.render.badges import _ci, _flag, _format, _is_true, _plain, _shown_value, _text, status_badge
 from perfwatch.render.views import PeriodRow
 
 if typing.TYPE_CHECKING:
@@ -86,9 +86,11 @@ class ChartChoices:
         if bounds is None:
             return pd.DataFrame(columns=["period", "value"])
         frame = self.series_rows.iloc[bounds[0] : bounds[1]]
-        if "ytd" in frame and frame["ytd"].astype(bool).any():
+        ytd = (
+            np.array([_is_true(v) for v in frame["ytd"]], dtype=bool) if "ytd" in frame else np.zeros(0, bool)
+        )
+        if ytd.any():
             # A year-to-date target line is met by the year-to-date value, never by one period's value.
-            ytd = frame["ytd"].astype(bool).to_numpy()
             frame = frame.assign(value=np.where(ytd, frame["compared_value"], frame["value"]))
         return frame
 

@@ -27,6 +27,7 @@ from perfwatch.render.badges import (
     _flag,
     _format,
     _image,
+    _is_true,
     _number,
     _period_of,
     _plain,
@@ -165,7 +166,7 @@ class _Builder(AreaChoices, ChartChoices):
         places = decimals_for(ind.unit, ind.decimals)
         chart = None
         if ind.is_numeric and self.options.charts and self.kind == "performance":
-            to_date = ", year to date" if bool(row.get("ytd")) else ""
+            to_date = ", year to date" if _is_true(row.get("ytd")) else ""
             chart = indicator_chart(
                 series, title=f"{ind.id} {ind.title}, {self.area.name}{to_date}", unit_label=unit_label,
                 polarity=ind.polarity, decimals=places, width="half", show_title=False,
