@@ -259,3 +259,37 @@ def test_a_month_inside_a_given_quarter_is_not_counted_twice():
     a1 = table[table.area == "a1"].set_index("period")
     assert a1.loc["Q4 2023/24", "value"] == pytest.approx(5.0)
     assert a1.loc["2023/24", "value"] == pytest.approx(20.0)
+
+
+def _banded(indicator):
+    # Two bands: 10 deaths in 1,000 people aged 0-4 and 30 in 1,000 aged 85-89.
+    rows = observations(
+        [
+            {
+                "indicator": indicator,
+                "area": "a1",
+                "period_start": APRIL_2023,
+                "period_months": 12,
+                "numerator": n,
+                "denominator": 1000.0,
+            }
+            for n in (10.0, 30.0)
+        ]  # fmt: skip
+    )
+    rows["band"] = ["0-4", "85-89"]
+    return rows
+
+
+def test_a_directly_standardised_rate_honours_per_and_its_standard_population():
+    # Weights 1 and 3: (1 × 10/1000 + 3 × 30/1000) / 4 × 1,000 = 25 per 1,000 (by hand).
+    fw = make_framework([rate(id="D1", ci="dobson", per=1000, frequency="annual",
+                              standard_population={"0-4": 1.0, "85-89": 3.0})])  # fmt: skip
+    row = _year_row(evaluate(fw, _banded("D1"), as_of=date(2024, 6, 1)), indicator="D1")
+    assert row["value"] == pytest.approx(25.0)
+
+
+def test_a_directly_standardised_rate_defaults_to_esp2013_per_100000():
+    # ESP2013 weights 5,000 and 1,500: (5000 × 0.01 + 1500 × 0.03) / 6500 × 100,000.
+    fw = make_framework([rate(id="D1", ci="dobson", frequency="annual")])
+    row = _year_row(evaluate(fw, _banded("D1"), as_of=date(2024, 6, 1)), indicator="D1")
+    assert row["value"] == pytest.approx((5000 * 0.01 + 1500 * 0.03) / 6500 * 100000)

@@ -31,10 +31,13 @@ def _standardise_bands(obs: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFram
     dobson_ids = settings.index[settings["ci_method"] == "dobson"]
     is_dsr = banded["indicator"].isin(dobson_ids)
     parts = [plain]
-    if is_dsr.any():
-        weighted = stats.attach_weights(banded[is_dsr], "band")
+    for indicator_id in pd.unique(banded.loc[is_dsr, "indicator"].astype(object)):
+        # Each indicator's own standard population (ESP2013 by default) and multiplier (`per`).
+        mine = banded[is_dsr & (banded["indicator"] == indicator_id).to_numpy()]
+        weights, per = settings.at[indicator_id, "standard_population"], settings.at[indicator_id, "per"]
+        weighted = stats.attach_weights(mine, "band", weights)
         for confidence in (0.95, 0.998):
-            result = stats.dsr(weighted, group, "numerator", "denominator", "weight", confidence)
+            result = stats.dsr(weighted, group, "numerator", "denominator", "weight", confidence, per)
             suffix = "95" if confidence == 0.95 else "998"
             result = result.rename(columns={"lower": f"ci{suffix}_lower", "upper": f"ci{suffix}_upper"})
             if confidence == 0.95:

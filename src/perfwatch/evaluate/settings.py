@@ -104,6 +104,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
                 "per": ind.effective_per,
                 "aggregation": ind.effective_aggregation,
                 "population": ind.effective_denominator == "population",
+                "standard_population": ind.standard_population,
                 "frequency_months": frequency_months.get(ind.frequency or "", 0),
                 "frequency_step": frequency_step.get(ind.frequency or "", 0),
                 "ci_method": ind.effective_ci,
@@ -122,7 +123,7 @@ def _settings(framework: Framework) -> pd.DataFrame:
             }
         )
     columns = [
-        "indicator", "unit", "polarity", "sign", "per", "aggregation", "population", "frequency_months", "frequency_step", "ci_method", "confidence",
+        "indicator", "unit", "polarity", "sign", "per", "aggregation", "population", "standard_population", "frequency_months", "frequency_step", "ci_method", "confidence",
         "decimals", "numeric", "under_development", "ytd", "spc_enabled", "benchmark_method",
         "benchmark_comparator", "tolerance_amount", "tolerance_relative", "outcome", "theme",
     ]  # fmt: skip
