@@ -214,8 +214,19 @@ def summarise(loaded: Loaded, table: pd.DataFrame, period: str | None) -> Result
     """`Results` at one report period, from the run's one evaluated table."""
     from perfwatch.evaluate.engine import summarise as summarise_table
 
+    framework = loaded.framework
+    _check_report_period(period, framework)
+    # Enough years for every annual cycle; each report shows its own cycle's `compare_years`.
+    compare_years = max(
+        (c.compare_years for c in framework.reporting.cycles if c.kind == "annual"), default=5
+    )
     results = summarise_table(
-        loaded.framework, table, period=period, as_of=loaded.as_of, actions=loaded.actions
+        framework,
+        table,
+        period=period,
+        as_of=loaded.as_of,
+        actions=loaded.actions,
+        compare_years=compare_years,
     )
     results.inputs_hash = inputs_hash(loaded.inputs, extra=f"{period}|{loaded.as_of}")
     return results
@@ -247,6 +258,18 @@ def run(
 def _evaluation_warnings(loaded: Loaded, results: Results) -> list[Finding]:
     """Warnings the evaluation raised (stale data, outcomes without actions), located at the framework."""
     return [replace(f, file=str(loaded.inputs.framework)) for f in results.findings]
+
+
+def _check_report_period(period: str | None, framework: Framework) -> None:
+    """A report period that cannot be read (`Q9 2024/25`) is the user's to fix, not a crash."""
+    from perfwatch.framework.periods import PeriodError, parse_period
+
+    if period is None:
+        return
+    try:
+        parse_period(period, framework.year_start_month)
+    except PeriodError as error:
+        raise InputError(Finding("--period", None, None, "error", "invalid-period", str(error))) from None
 
 
 # --- reports: which to build, and building them ---------------------------------------------------

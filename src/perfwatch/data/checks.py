@@ -19,6 +19,7 @@ from perfwatch.data.observations import (
     _empty_frame,
     _final_frame,
 )
+from perfwatch.data.plausibility import refuse_impossible
 from perfwatch.data.series_checks import _duplicates, _frequency_fit, _series_checks
 from perfwatch.data.values import (
     ERROR,
@@ -163,6 +164,7 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
         lambda rows: [f"the numerator is larger than the denominator for a percentage or proportion ({x})"
                       for x in _labels(rows)],
     )  # fmt: skip
+    refuse_impossible(stage, value, value_given, numerator, denominator, unit, out)
     _value_mismatch(stage, value_given & numeric, value, computed, out)
     _frequency_fit(stage, framework, out)
     stage = _duplicates(stage, out)
@@ -276,7 +278,9 @@ def _fraction_percentages(
     stage: pd.DataFrame, value: np.ndarray, unit: dict[str, np.ndarray], out: _Collector
 ) -> None:
     """A percentage source whose values all lie in [0, 1.5], some not whole: multiply by 100 and say so."""
-    candidates = unit["percentage"] & ~np.isnan(value)
+    # A value written with `%` is already a percentage: never read as a fraction.
+    written_percent = stage["value_percent"].to_numpy(dtype=bool)
+    candidates = unit["percentage"] & ~np.isnan(value) & ~written_percent
     if not candidates.any():
         return
     indicator_codes = stage["indicator"].cat.codes.to_numpy().astype("int64")
@@ -294,7 +298,7 @@ def _fraction_percentages(
         & (np.bincount(group[fractional], minlength=size) > 0)
     )
     for code in np.flatnonzero(converted):
-        rows = group == code
+        rows = (group == code) & ~written_percent
         value[rows] *= 100
         for column in ("ci_lower", "ci_upper"):
             stage.loc[rows, column] = stage.loc[rows, column] * 100

@@ -22,6 +22,8 @@ from perfwatch.framework.periods import (
 )
 from perfwatch.framework.settings import indicator_settings, per_indicator
 
+NAMES = {1: "month", 3: "quarter", 12: "year"}
+
 
 def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -> None:
     """Monthly indicators need monthly data, quarterly ones monthly or quarterly; any may have year outturns."""
@@ -31,13 +33,38 @@ def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -
     limit = limit.to_numpy(dtype="int64")
     months = stage["period_months"].to_numpy()
     bad = (months > limit) & (months != 12)  # a whole-year outturn is accepted for any indicator
-    names = {1: "month", 3: "quarter", 12: "year"}
+    names = NAMES
     out.rows(
         stage, bad, "period-frequency",
         lambda rows: [
             f"{i} is {frequency[i]} but this row is for a {names[m]} ({p}): give {frequency[i]} data"
             for i, m, p in zip(rows["indicator"].astype(object), rows["period_months"], rows["period"].astype(object), strict=True)
         ],
+    )  # fmt: skip
+    _parts_of_given_periods(stage, framework, limit, out)
+
+
+def _parts_of_given_periods(
+    stage: pd.DataFrame, framework: Framework, native: np.ndarray, out: _Collector
+) -> None:
+    """A month given for a quarterly indicator whose quarter is also given: the quarter's own row is used,
+    and the month is named so that nobody thinks it was added in."""
+    months = stage["period_months"].to_numpy(dtype="int64")
+    starts = stage["period_start"].to_numpy(dtype="int64")
+    finer = months < native
+    if not finer.any():
+        return
+    offset = (starts - (framework.year_start_month - 1)) % np.maximum(native, 1)
+    ids = [stage["indicator"].astype(object).to_numpy(), stage["area"].astype(object).to_numpy()]
+    given = pd.MultiIndex.from_arrays([*ids, months, starts])
+    containing = pd.MultiIndex.from_arrays([*ids, native, starts - offset])
+    shadowed = finer & containing.isin(given)
+    out.rows(
+        stage, shadowed, "part-of-given-period",
+        lambda rows: [f"this {NAMES[int(m)]} lies in a period that has its own row ({x}): that row is used and "
+                      "this one is not added in; remove one of them" for m, x in
+                      zip(rows["period_months"], _labels(rows), strict=True)],
+        severity="warning",
     )  # fmt: skip
 
 

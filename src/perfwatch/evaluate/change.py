@@ -292,9 +292,6 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, seri
             {
                 "indicator": ind.id,
                 "direction": {"higher_is_better": 1, "lower_is_better": -1}.get(ind.polarity, 0),
-                "target": float(ind.target.value)
-                if ind.target and isinstance(ind.target.value, int | float)
-                else np.nan,
                 "screen_outliers": spc.screen_outliers,
                 "two_in_three_counts_outside": spc.two_in_three_counts_outside,
                 "run_length": spc.run_length,
@@ -304,6 +301,10 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, seri
         )
     per_indicator = pd.DataFrame(rows_settings).set_index("indicator")
     series_settings = per_indicator.loc[sub["indicator"].iloc[first_rows].astype(str)].reset_index(drop=True)
+    # The assurance icon holds each series' points to its own area's target for one period (a month's
+    # share of a year-to-date target, not the whole year's).
+    last_rows = np.r_[first_rows[1:] - 1, len(codes) - 1]
+    series_settings["target"] = sub["period_target"].to_numpy(dtype="float64")[last_rows]
     points = pd.DataFrame(
         {
             "series": codes,

@@ -36,8 +36,11 @@ class Results:
       the `reason` sentence to every row (it is a rendering, written only when a reader asks for it).
     - `latest`: for each indicator × area, the row at the report period (or the latest period with data
       on or before it); indicators with no data at all have a `no_data` row.
-    - `comparisons`: the multi-year comparison for annual reports: indicator, area, period (the reporting
-      year), compare_period, years_back (1..5), compare_value, change, direction.
+    - `comparisons`: the multi-year comparison for annual reports, one row per indicator × area × each of
+      the `compare_years` years before the reporting year (`years_back` 1..): year and compare_year (reporting
+      years), period and compare_period (the values' own labels: `2023` for a calendar year placed in
+      2023/24), value / value_text (the reporting year's, missing when it has none), compare_value /
+      compare_text, change, direction.
     - `outcomes` / `themes` / `national_outcomes`: roll-ups per id × area at the report period, with a
       count column per status (`vocabulary.STATUSES`), `indicators`, `worsening`, `special_cause_concern` and `status`
       (the overall status by the framework's `rules.rollup`).

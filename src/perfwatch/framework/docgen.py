@@ -120,6 +120,11 @@ def reference_markdown() -> str:
                 "| *area level* | [ToleranceBand](#toleranceband) | — | A band for areas at that level, "
                 "e.g. `locality: {amber: 4}`; the level must be declared by an area. |"
             ]
+        if each is model.Target:
+            lines += [
+                "| *area level* | [TargetBand](#targetband) | — | The target for areas at that level, "
+                "e.g. `county: {value: 24, year_to_date: true}`; the level must be declared by an area. |"
+            ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -136,6 +141,8 @@ def _models() -> list[type[BaseModel]]:
                     visit(info.annotation)
                 if inner is model.Tolerance:
                     visit(model.ToleranceBand)
+                if inner is model.Target:
+                    visit(model.TargetBand)
 
     visit(Framework)
     return found

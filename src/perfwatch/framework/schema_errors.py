@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from perfwatch.errors import Finding, closest
-from perfwatch.framework.model import Framework, Tolerance, ToleranceBand
+from perfwatch.framework.model import Framework, Target, TargetBand, Tolerance, ToleranceBand
 from perfwatch.framework.yamlload import MarkedDocument
 
 Loc = tuple[Any, ...]
@@ -78,6 +78,8 @@ def _schema_finding(document: MarkedDocument, items: list[dict[str, Any]], root:
         )
     if via_extra and parent_model is Tolerance and kind in ("model_type", "dict_type"):
         return document.finding(walked, "unknown-key", _tolerance_key_message(field), key=True)
+    if via_extra and parent_model is Target and kind in ("model_type", "dict_type"):
+        return document.finding(walked, "unknown-key", _target_key_message(field), key=True)
 
     found = _describe(item.get("input"))
     if kind in ("literal_error", "enum"):
@@ -167,6 +169,17 @@ def _tolerance_key_message(field: str) -> str:
     if guess:
         return message + f". Did you mean `{guess}`?"
     return message + ("; a tolerance takes `amber`, and per area level a band such as `locality: {amber: 4}`")
+
+
+def _target_key_message(field: str) -> str:
+    guess = closest(field, _field_keys(TargetBand))
+    message = f"unknown key `{field}` in a target"
+    if guess:
+        return message + f". Did you mean `{guess}`?"
+    return (
+        message
+        + "; a target takes `value`, `by_period` or `trajectory`, and per area level a target such as `county: {value: 24}`"
+    )
 
 
 def _date_message(field: str, value: Any) -> str:
@@ -281,6 +294,8 @@ def _step(annotation: Any, part: Any) -> tuple[type[BaseModel] | None, Any, bool
                     return member, info.annotation, False
             if member is Tolerance and isinstance(part, str):
                 return member, ToleranceBand, True
+            if member is Target and isinstance(part, str):
+                return member, TargetBand, True
             if isinstance(part, str):
                 return member, None, False
         origin = typing.get_origin(member)

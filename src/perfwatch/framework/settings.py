@@ -37,6 +37,8 @@ def indicator_settings(framework: Framework) -> pd.DataFrame:
                 "sign": POLARITY_SIGN[ind.polarity],
                 "per": ind.effective_per,
                 "aggregation": ind.effective_aggregation,
+                "population": ind.effective_denominator == "population",
+                "standard_population": ind.standard_population,
                 "frequency": ind.frequency or "",
                 "frequency_months": frequency_months.get(ind.frequency or "", 0),
                 "frequency_step": frequency_step.get(ind.frequency or "", 0),
@@ -45,7 +47,7 @@ def indicator_settings(framework: Framework) -> pd.DataFrame:
                 "decimals": ind.decimals,
                 "numeric": ind.is_numeric,
                 "under_development": ind.under_development,
-                "ytd": bool(ind.target and ind.target.year_to_date),
+                "ytd": bool(ind.target and ind.target.any_year_to_date),
                 "spc_enabled": bool(spc and spc.enabled),
                 "benchmark_method": bench.method if bench else "ci_contains_comparator",
                 "benchmark_comparator": bench.comparator if bench else None,
@@ -56,7 +58,8 @@ def indicator_settings(framework: Framework) -> pd.DataFrame:
             }
         )
     columns = [
-        "indicator", "unit", "polarity", "sign", "per", "aggregation", "frequency", "frequency_months",
+        "indicator", "unit", "polarity", "sign", "per", "aggregation", "population", "standard_population",
+        "frequency", "frequency_months",
         "frequency_step", "ci_method", "confidence", "decimals", "numeric", "under_development", "ytd",
         "spc_enabled", "benchmark_method", "benchmark_comparator", "tolerance_amount", "tolerance_relative",
         "outcome", "theme",

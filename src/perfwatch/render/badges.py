@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from perfwatch.formatting import format_value
+from perfwatch.formatting import format_value, format_year_to_date
 from perfwatch.framework.periods import Period, PeriodError, parse_period
 from perfwatch.render import icons
 from perfwatch.render.views import Badge
@@ -142,6 +142,23 @@ def _format(ind: Indicator, value: Any, text: Any = None) -> str:
     if not ind.is_numeric:
         return _show_text(text)
     return format_value(_number(value), ind.unit, ind.decimals)
+
+
+def _is_true(value: Any) -> bool:
+    """A flag column read from a frame: True only for a true boolean (never NaN or the text 'False')."""
+    return value is True or (isinstance(value, np.bool_) and bool(value)) or str(value) == "True"
+
+
+def _shown_value(ind: Indicator, row: dict) -> str:
+    """The value a table puts beside the row's target: year to date where the target is, with the period's
+    own value named; otherwise the period's value."""
+    if ind.is_numeric and _is_true(row.get("ytd")) and "compared_value" in row:
+        months = _number(row.get("period_months"))
+        return format_year_to_date(
+            _number(row.get("compared_value")), _number(row.get("value")),
+            int(months) if np.isfinite(months) else 0, ind.unit, ind.decimals,
+        )  # fmt: skip
+    return _format(ind, row.get("value"), row.get("value_text"))
 
 
 def _flag(value: Any) -> str:
