@@ -12,8 +12,10 @@ import pandas as pd
 
 from perfwatch.errors import Finding
 from perfwatch.evaluate.change import _keys_of, _lookup, _take
+from perfwatch.evaluate.judgements import change_direction, printed_places
 from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
 from perfwatch.evaluate.results import (
+    DIRECTIONS,
     STATUSES,
 )
 from perfwatch.evaluate.series import _containing_start
@@ -205,19 +207,31 @@ def _comparisons(
     if annual.empty:
         return pd.DataFrame(columns=columns)
     current = _last_per_pair(annual)
-    polarity = _ind(current, settings, "polarity").to_numpy(dtype=object)
-    sign = np.where(polarity == "lower_is_better", -1.0, 1.0)
+    sign = _ind(current, settings, "sign").to_numpy(dtype="float64")
+    places = printed_places(current, settings)
     annual_keys, current_keys = _keys_of(annual, settings, areas), _keys_of(current, settings, areas)
     annual_values = annual["value"].to_numpy(dtype="float64")
+    annual_lower, annual_upper = (annual[c].to_numpy(dtype="float64") for c in ("ci_lower", "ci_upper"))
+    value = current["value"].to_numpy(dtype="float64")
+    lower, upper = (current[c].to_numpy(dtype="float64") for c in ("ci_lower", "ci_upper"))
+    words = np.array(DIRECTIONS, dtype=object)
     parts = []
     for back in range(1, years + 1):
-        earlier = _take(annual_values, _lookup(annual_keys, current_keys - 12 * back))
-        change = current["value"].to_numpy(dtype="float64") - earlier
-        direction = np.select(
-            [np.isnan(change), change * sign > 0, change * sign < 0], ["not_comparable", "improving", "worsening"],
-            "no_change",
-        )  # fmt: skip
-        direction = np.where(polarity == "no_judgement", "not_comparable", direction)
+        found = _lookup(annual_keys, current_keys - 12 * back)
+        earlier = _take(annual_values, found)
+        change = value - earlier
+        direction = words[
+            change_direction(
+                value,
+                lower,
+                upper,
+                earlier,
+                _take(annual_lower, found),
+                _take(annual_upper, found),
+                sign,
+                places,
+            )
+        ]
         starts = current["period_start"].to_numpy(dtype="int64") - 12 * back
         parts.append(
             pd.DataFrame(
