@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats, trends
-from perfwatch.evaluate.judgements import change_direction, printed_places
+from perfwatch.evaluate.judgements import change_direction, direction_of_step, printed_places
 from perfwatch.evaluate.results import (
     ASSURANCES,
     BENCHMARKS,
@@ -103,12 +103,7 @@ def _direction(
     if (~numeric).any():
         rank = _text_rank(table, framework, settings)
         step = rank - _take(rank, earlier)
-        text_dir = np.select(
-            [np.isnan(step), step > 0, step < 0],
-            [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
-            DIRECTION["no_change"],
-        )
-        direction = np.where(numeric, direction, text_dir)
+        direction = np.where(numeric, direction, direction_of_step(step))
     return np.where(sign == 0, DIRECTION["not_comparable"], direction)
 
 

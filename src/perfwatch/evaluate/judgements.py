@@ -69,11 +69,15 @@ def change_direction(
     ]
     scale = 10.0 ** places.astype("float64")
     printed_change = np.round(value * scale) - np.round(earlier * scale)
-    diff = printed_change * np.where(sign < 0, -1.0, 1.0)
-    plain = np.select(
-        [np.isnan(diff), diff > 0, diff < 0],
+    plain = direction_of_step(printed_change * np.where(sign < 0, -1.0, 1.0))
+    direction = np.where(with_ci, by_ci, plain)
+    return np.where(sign == 0, DIRECTION["not_comparable"], direction)
+
+
+def direction_of_step(step: np.ndarray) -> np.ndarray:
+    """Codes into DIRECTIONS for a step already signed so that up is better (NaN: not comparable)."""
+    return np.select(
+        [np.isnan(step), step > 0, step < 0],
         [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
         DIRECTION["no_change"],
     )
-    direction = np.where(with_ci, by_ci, plain)
-    return np.where(sign == 0, DIRECTION["not_comparable"], direction)
