@@ -152,19 +152,21 @@ def run(
     if inputs.actions is not None:
         actions, action_findings, action_rows = load_actions_csv(inputs.actions)
         findings.extend(action_findings)
-        known = set(framework.outcomes)
+        known = {"outcome": set(framework.outcomes), "area": set(framework.area_map)}
         for action in actions:
-            if action.outcome and action.outcome not in known:
-                findings.append(
-                    Finding(
-                        str(inputs.actions),
-                        action_rows.get(action.id),
-                        None,
-                        "error",
-                        "unknown-outcome",
-                        f"action {action.id} names outcome {action.outcome!r}, which the framework does not have",
-                    )  # fmt: skip
-                )
+            for field, ids in known.items():
+                named = getattr(action, field)
+                if named and named not in ids:
+                    findings.append(
+                        Finding(
+                            str(inputs.actions),
+                            action_rows.get(action.id),
+                            None,
+                            "error",
+                            f"unknown-{field}",
+                            f"action {action.id} names {field} {named!r}, which the framework does not have",
+                        )  # fmt: skip
+                    )
     if errors_only(findings):
         raise InputError(findings)
     results = evaluate(framework, observations.frame, period=period, as_of=as_of, actions=actions)
@@ -245,6 +247,32 @@ def plan(
     return requests
 
 
+def _completeness(results, commentary, requests: list[ReportRequest], *, strict: bool) -> list[Finding]:
+    """Missing required sections and passed deadlines: warnings, or with `strict` an `InputError`."""
+    from perfwatch.publish.completeness import PlannedReport, completeness_findings, unplaceable_commentary
+
+    framework = results.framework
+    roots = tuple(a.id for a in framework.areas if not a.parent)[:1] or ("",)
+    every = tuple(a.id for a in framework.areas) or ("",)
+    planned = [
+        PlannedReport(r.kind, r.cycle, r.period, (r.area,) if r.area else every if r.each_area else roots)
+        for r in requests
+    ]
+    findings = completeness_findings(framework, commentary, planned, results.as_of, strict=strict)
+    table = results.table[
+        results.table["value"].notna().to_numpy() | results.table["value_text"].notna().to_numpy()
+    ]
+    data_periods: dict[str, set[str]] = {}
+    for indicator, period in (
+        table[["indicator", "period"]].astype(str).drop_duplicates().itertuples(index=False)
+    ):
+        data_periods.setdefault(indicator, set()).add(period)
+    findings += unplaceable_commentary(framework, commentary, data_periods, planned)
+    if errors_only(findings):
+        raise InputError(findings)
+    return findings
+
+
 def build(
     inputs: Inputs,
     requests: list[ReportRequest],
@@ -281,6 +309,7 @@ def build(
                 [s.path for s in inputs.commentary], results.framework.year_start_month, strict=True
             )
             outcome.warnings.extend(f for f in commentary.findings if not f.is_error)
+            outcome.warnings.extend(_completeness(results, commentary, requests, strict=strict))
         options = ReportOptions(
             area=request.area, title=inputs.title, organisation=inputs.organisation, cycle=request.cycle
         )

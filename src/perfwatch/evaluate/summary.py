@@ -160,12 +160,13 @@ def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFr
         rows.append(
             {
                 "id": action.id, "title": action.title, "outcome": action.outcome, "indicators": list(action.indicators),
+                "area": action.area,
                 "owner": action.owner, "due": action.due, "status": action.status, "state": state,
                 "completed": action.completed, "milestones_done": sum(m.done for m in action.milestones),
                 "milestones_total": len(action.milestones), "notes": action.notes,
             }
         )  # fmt: skip
-    columns = ["id", "title", "outcome", "indicators", "owner", "due", "status", "state", "completed",
+    columns = ["id", "title", "outcome", "indicators", "area", "owner", "due", "status", "state", "completed",
                "milestones_done", "milestones_total", "notes"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
