@@ -42,6 +42,13 @@ def test_an_areas_finance_and_actions_stay_in_that_areas_report(reports: dict[st
     assert "FV-03" in falkirk and "FV-03" in clacks  # a Forth Valley action serves both partnerships
 
 
+def test_a_section_with_figures_is_never_headed_no_data(reports: dict[str, str]) -> None:
+    """FIN-locality has no Falkirk-wide figure but three localities' (issue #15: "Last 0 periods")."""
+    performance = reports["performance-falkirk-2025-03.html"]
+    assert "Last 0 periods" not in performance
+    assert "No figures for this area yet; the areas below have them." in performance
+
+
 def test_the_scorecard_is_the_partnerships(reports: dict[str, str]) -> None:
     assert "scorecard-falkirk-2025-03.html" in reports
 

@@ -96,7 +96,12 @@ def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
     else:
         top = np.maximum(np.maximum(g, a), r)
         status = np.select([r == top, a == top], ["red", "amber"], "green")
-    return np.where(rated > 0, status, np.where(counts["no_target"].to_numpy() > 0, "no_target", "no_data"))
+    # A group with figures but nothing rated says why (no target, not assessed), never "no data".
+    no_target, not_assessed = (
+        counts.get(s, pd.Series(0, index=counts.index)).to_numpy() > 0 for s in ("no_target", "not_assessed")
+    )
+    unrated = np.select([no_target, not_assessed], ["no_target", "not_assessed"], "no_data")
+    return np.where(rated > 0, status, unrated)
 
 
 def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFrame:

@@ -444,14 +444,18 @@ def _exceptions(indicators: list[IndicatorView]) -> list[ExceptionView]:
 
 def _contents(kind: str, themes: list[ThemeView], context: dict) -> list[ContentsEntry]:
     entries = [ContentsEntry("at-a-glance", "At a glance", 1)]
+    grouped = any(i.rba or i.stage for t in themes for o in t.outcomes for i in o.indicators)
+    by_question = [ContentsEntry("rba", "Indicators by the question they answer", 1)] if grouped else []
     if kind == "performance":
         entries.append(ContentsEntry("scorecard", "Scorecard", 1))
         for theme in themes:
             entries.append(ContentsEntry(theme.anchor, theme.title, 1))
             entries += [ContentsEntry(o.anchor, o.title, 2) for o in theme.outcomes]
+        entries += by_question
     elif kind == "annual":
         entries.append(ContentsEntry("comparison", "Key indicators over the years", 1))
         entries.append(ContentsEntry("outcomes", "Outcomes and indicators", 1))
+        entries += by_question
         if context["national_outcomes"]:
             entries.append(ContentsEntry("national-outcomes", "National outcomes", 1))
             entries += [ContentsEntry(n.anchor, n.title, 2) for n in context["national_outcomes"]]
@@ -464,10 +468,6 @@ def _contents(kind: str, themes: list[ThemeView], context: dict) -> list[Content
             ContentsEntry("exceptions", "Indicators needing attention", 1),
             ContentsEntry("overdue-actions", "Overdue actions", 1),
         ]
-    if kind in ("performance", "annual") and any(
-        i.rba or i.stage for t in themes for o in t.outcomes for i in o.indicators
-    ):
-        entries.append(ContentsEntry("rba", "Indicators by the question they answer", 1))
     if kind != "annual" and context["sections"]:
         entries.append(ContentsEntry("sections", "Report sections", 1))
         entries += [ContentsEntry(s.anchor, s.title, 2) for s in context["sections"]]
