@@ -287,7 +287,7 @@ def build(
 ) -> BuildOutcome:
     """Evaluate once per period and build every requested report; failed areas are collected, not raised."""
     from perfwatch.data.commentary import load_commentary
-    from perfwatch.publish.revisions import check_revisions
+    from perfwatch.publish.revisions import check_revisions, mark_revisions
     from perfwatch.publish.suppression import suppress
     from perfwatch.render.build import build_each_area, build_report
     from perfwatch.render.views import ReportOptions
@@ -302,7 +302,8 @@ def build(
         if request.period not in runs:
             evaluated = run(inputs, period=request.period, as_of=as_of, strict=strict)
             outcome.warnings.extend(evaluated.warnings)
-            runs[request.period] = suppress(evaluated.results)  # published output never shows small counts
+            # Published output never shows small counts, and marks each figure revised since the last build.
+            runs[request.period] = mark_revisions(suppress(evaluated.results), out_dir)
         results = runs[request.period]
         if commentary is None:
             commentary = load_commentary(

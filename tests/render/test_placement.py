@@ -142,3 +142,22 @@ def test_commentary_no_report_can_show_is_a_warning_naming_the_file(tmp_path: Pa
     assert set(unshown) == {"CI-99.md", "2019-20.md", "2025-03.md"}
     assert "CI-99" in unshown["CI-99.md"] and "stirling" in unshown["2025-03.md"]
     assert "2019/20" in unshown["2019-20.md"]
+
+
+def test_a_figure_revised_since_the_last_build_is_marked_with_its_old_and_new_value(tmp_path: Path) -> None:
+    project = tmp_path / "thurrock-hwb"
+    shutil.copytree(EXAMPLES / "thurrock-hwb", project, ignore=shutil.ignore_patterns("build"))
+    out = tmp_path / "out"
+    inputs = resolve_inputs(project=project / "perfwatch.yaml")
+    requests = [r for r in plan(inputs, formats=("html",)) if r.kind == "annual"]
+    first = build(inputs, requests, out_dir=out)
+    assert first.failures == {}
+    outturn = project / "data" / "annual-outturn.csv"
+    text = outturn.read_text(encoding="utf-8")
+    outturn.write_text(text.replace("TH-reception-weight,thurrock,2012/13,23.6,452,1915,",
+                                    "TH-reception-weight,thurrock,2012/13,24.2,463,1915,"), encoding="utf-8")  # fmt: skip
+    inputs = resolve_inputs(project=project / "perfwatch.yaml")
+    second = build(inputs, requests, out_dir=out, force=True)
+    html = second.paths[0].read_text(encoding="utf-8")
+    assert "Changed since the last report: TH-reception-weight (2012/13: 23.6% then, 24.2% now)." in html
+    assert any(f.code == "value-revised" for f in second.warnings)  # and on the command line

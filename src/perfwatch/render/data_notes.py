@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from perfwatch.formatting import format_value
 from perfwatch.framework.periods import frequency_months, frequency_step
 from perfwatch.render.alt_text import pretty_period
 
 if TYPE_CHECKING:
     from perfwatch.evaluate.results import Results
-    from perfwatch.framework.periods import Period
+    from perfwatch.formatting import format_value
+from perfwatch.framework.periods import Period
 
 MISSING_WORDS = {
     "suppressed": "suppressed at source",
@@ -64,6 +66,8 @@ def data_notes(results: Results, area: str, report: Period | None) -> list[str]:
         flagged = rows[flags == flag]
         if len(flagged):
             notes.append(f"{words}: {_listing(flagged)}.")
+    if "revised_from" in rows:
+        notes += _revised_since(results, rows[np.isfinite(rows["revised_from"].to_numpy(dtype="float64"))])
     missing = rows["missing"].astype(str).to_numpy()
     for reason, words in MISSING_WORDS.items():
         gaps = rows[missing == reason]
@@ -72,6 +76,29 @@ def data_notes(results: Results, area: str, report: Period | None) -> list[str]:
     if report is not None:
         notes += _stale(results, area, report)
     return notes
+
+
+def _revised_since(results: Results, rows: pd.DataFrame) -> list[str]:
+    """Figures that changed since the last report built into the same folder, with the old and new figure."""
+    if rows.empty:
+        return []
+    parts = []
+    for indicator, period, before, after in zip(
+        rows["indicator"].astype(str),
+        rows["period"].astype(str),
+        rows["revised_from"],
+        rows["value"],
+        strict=True,
+    ):
+        ind = results.framework.indicators[indicator]
+        parts.append(
+            f"{indicator} ({pretty_period(period)}: {format_value(before, ind.unit, ind.decimals)} then, "
+            f"{format_value(after, ind.unit, ind.decimals)} now)"
+        )
+    listed = "; ".join(parts[:_INDICATORS_LISTED])
+    if len(parts) > _INDICATORS_LISTED:
+        listed += f"; and {len(parts) - _INDICATORS_LISTED} more"
+    return [f"Changed since the last report: {listed}."]
 
 
 def _stale(results: Results, area: str, report: Period) -> list[str]:
