@@ -247,18 +247,24 @@ def plan(
     return requests
 
 
-def _completeness(results, commentary, requests: list[ReportRequest], *, strict: bool) -> list[Finding]:
-    """Missing required sections and passed deadlines: warnings, or with `strict` an `InputError`."""
+def _completeness(
+    results, commentary, requests: list[ReportRequest], project: list[ReportRequest], *, strict: bool
+) -> list[Finding]:
+    """Missing required sections and passed deadlines of the reports built: warnings, or with `strict` an
+    `InputError`; and commentary that neither they nor the project's other reports can show."""
     from perfwatch.publish.completeness import PlannedReport, completeness_findings, unplaceable_commentary
 
     framework = results.framework
     roots = tuple(a.id for a in framework.areas if not a.parent)[:1] or ("",)
     every = tuple(a.id for a in framework.areas) or ("",)
-    planned = [
-        PlannedReport(r.kind, r.cycle, r.period, (r.area,) if r.area else every if r.each_area else roots)
-        for r in requests
-    ]
-    findings = completeness_findings(framework, commentary, planned, results.as_of, strict=strict)
+
+    def planned(chosen: list[ReportRequest]) -> list[PlannedReport]:
+        return [
+            PlannedReport(r.kind, r.cycle, r.period, (r.area,) if r.area else every if r.each_area else roots)
+            for r in chosen
+        ]
+
+    findings = completeness_findings(framework, commentary, planned(requests), results.as_of, strict=strict)
     table = results.table[
         results.table["value"].notna().to_numpy() | results.table["value_text"].notna().to_numpy()
     ]
@@ -267,7 +273,7 @@ def _completeness(results, commentary, requests: list[ReportRequest], *, strict:
         table[["indicator", "period"]].astype(str).drop_duplicates().itertuples(index=False)
     ):
         data_periods.setdefault(indicator, set()).add(period)
-    findings += unplaceable_commentary(framework, commentary, data_periods, planned)
+    findings += unplaceable_commentary(framework, commentary, data_periods, planned(requests + project))
     if errors_only(findings):
         raise InputError(findings)
     return findings
@@ -310,7 +316,8 @@ def build(
                 [s.path for s in inputs.commentary], results.framework.year_start_month, strict=True
             )
             outcome.warnings.extend(f for f in commentary.findings if not f.is_error)
-            outcome.warnings.extend(_completeness(results, commentary, requests, strict=strict))
+            project = plan(inputs, as_of=as_of) if inputs.reports else []  # the project's own reports
+            outcome.warnings.extend(_completeness(results, commentary, requests, project, strict=strict))
         options = ReportOptions(
             area=request.area, title=inputs.title, organisation=inputs.organisation, cycle=request.cycle
         )
