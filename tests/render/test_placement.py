@@ -161,3 +161,24 @@ def test_a_figure_revised_since_the_last_build_is_marked_with_its_old_and_new_va
     html = second.paths[0].read_text(encoding="utf-8")
     assert "Changed since the last report: TH-reception-weight (2012/13: 23.6% then, 24.2% now)." in html
     assert any(f.code == "value-revised" for f in second.warnings)  # and on the command line
+
+
+def test_an_annual_report_built_after_its_statutory_deadline_is_warned_and_strict_refuses() -> None:
+    """Forth Valley's annual report is due 4 months after the year end (31 July 2025)."""
+    from datetime import date
+
+    from perfwatch.framework.load import load_framework
+    from perfwatch.publish.completeness import PlannedReport, completeness_findings
+
+    inputs = resolve_inputs(project=FORTH_VALLEY / "perfwatch.yaml")
+    framework = load_framework(inputs.framework)
+    report = [PlannedReport("annual", "annual", "2024/25", ("falkirk",))]
+
+    def late(as_of: date, strict: bool) -> list:
+        found = completeness_findings(framework, None, report, as_of, strict=strict)
+        return [f for f in found if f.code == "deadline-passed"]
+
+    assert late(date(2025, 7, 31), strict=False) == []
+    (warning,) = late(date(2025, 8, 1), strict=False)
+    assert warning.severity == "warning" and "31 July 2025" in warning.message
+    assert late(date(2025, 8, 1), strict=True)[0].severity == "error"
