@@ -147,6 +147,7 @@ class Loaded:
     observations: pd.DataFrame | None = None
     actions: list[Action] = field(default_factory=list)
     commentary: Commentary | None = None
+    strict: bool = False
 
     @property
     def errors(self) -> list[Finding]:
@@ -174,7 +175,7 @@ def load(inputs: Inputs, *, strict: bool = False, as_of: date | None = None) -> 
 
     as_of = inputs.report_date(as_of)
     framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
-    loaded = Loaded(inputs, as_of, findings)
+    loaded = Loaded(inputs, as_of, findings, strict=strict)
     if framework is None or errors_only(findings):
         return loaded
     loaded.framework = framework
@@ -389,6 +390,38 @@ def publish(results: Results) -> Results:
     return published
 
 
+def _completeness(
+    results, commentary, requests: list[ReportRequest], project: list[ReportRequest], *, strict: bool
+) -> list[Finding]:
+    """Missing required sections and passed deadlines of the reports built: warnings, or with `strict` an
+    `InputError`; and commentary that neither they nor the project's other reports can show."""
+    from perfwatch.publish.completeness import PlannedReport, completeness_findings, unplaceable_commentary
+
+    framework = results.framework
+    roots = tuple(a.id for a in framework.areas if not a.parent)[:1] or ("",)
+    every = tuple(a.id for a in framework.areas) or ("",)
+
+    def planned(chosen: list[ReportRequest]) -> list[PlannedReport]:
+        return [
+            PlannedReport(r.kind, r.cycle, r.period, (r.area,) if r.area else every if r.each_area else roots)
+            for r in chosen
+        ]
+
+    findings = completeness_findings(framework, commentary, planned(requests), results.as_of, strict=strict)
+    table = results.table[
+        results.table["value"].notna().to_numpy() | results.table["value_text"].notna().to_numpy()
+    ]
+    data_periods: dict[str, set[str]] = {}
+    for indicator, period in (
+        table[["indicator", "period"]].astype(str).drop_duplicates().itertuples(index=False)
+    ):
+        data_periods.setdefault(indicator, set()).add(period)
+    findings += unplaceable_commentary(framework, commentary, data_periods, planned(requests + project))
+    if errors_only(findings):
+        raise InputError(findings)
+    return findings
+
+
 def build(
     loaded: Loaded,
     requests: list[ReportRequest],
@@ -400,7 +433,7 @@ def build(
     progress: Progress | None = None,
 ) -> BuildOutcome:
     """Build every requested report from one evaluation: summarise and publish once per distinct period."""
-    from perfwatch.publish.revisions import check_revisions
+    from perfwatch.publish.revisions import check_revisions, mark_revisions
     from perfwatch.render.build import build_each_area, build_report
     from perfwatch.render.views import ReportOptions
 
@@ -415,7 +448,15 @@ def build(
         if request.period not in published:
             results = summarise(loaded, table, request.period)
             outcome.warnings += _evaluation_warnings(loaded, results)
-            published[request.period] = publish(results)
+            # Published output never shows small counts, and marks each figure revised since the last build.
+            published[request.period] = mark_revisions(publish(results), out_dir)
+            if len(published) == 1:  # sections, deadlines and commentary are checked once per run
+                project = (
+                    plan(inputs, loaded.framework, Choices(), as_of=loaded.as_of) if inputs.reports else []
+                )
+                outcome.warnings += _completeness(
+                    results, loaded.commentary, requests, project, strict=loaded.strict
+                )
         results = published[request.period]
         options = ReportOptions(
             area=request.area, title=inputs.title, organisation=inputs.organisation, cycle=request.cycle

@@ -31,7 +31,7 @@ def load_actions(path: Path, framework: Framework) -> tuple[list[Action], list[F
     except (OSError, UnicodeDecodeError) as error:
         message = f"cannot read the actions file: {error.strerror if isinstance(error, OSError) else error}"
         return [], [Finding(str(path), None, None, "error", "actions-unreadable", message)]
-    known_outcomes = set(framework.outcomes)
+    known = {"outcome": set(framework.outcomes), "area": set(framework.area_map)}
     for row_number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         record = {k.strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
         record = {k: v for k, v in record.items() if v not in ("", None)}
@@ -51,9 +51,11 @@ def load_actions(path: Path, framework: Framework) -> tuple[list[Action], list[F
                 )
             continue
         actions.append(action)
-        if action.outcome and action.outcome not in known_outcomes:
-            findings.append(
-                Finding(str(path), row_number, None, "error", "unknown-outcome",
-                        f"action {action.id} names outcome {action.outcome!r}, which the framework does not have")
-            )  # fmt: skip
+        for field, ids in known.items():
+            named = getattr(action, field)
+            if named and named not in ids:
+                findings.append(
+                    Finding(str(path), row_number, None, "error", f"unknown-{field}",
+                            f"action {action.id} names {field} {named!r}, which the framework does not have")
+                )  # fmt: skip
     return actions, findings

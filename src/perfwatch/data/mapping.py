@@ -130,7 +130,22 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
             if column is None:
                 return missing_column(name, "`filter`")
             used.add(column)
-            keep &= _matches(frame[column], wanted)
+            matched = _matches(frame[column], wanted)
+            if len(frame) and not matched.any():
+                seen = ", ".join(repr(str(v)) for v in pd.unique(frame[column].dropna())[:5])
+                where = f"sheet {table.sheet!r}: " if table.sheet else ""
+                findings.append(
+                    Finding(
+                        table.file,
+                        table.header_row,
+                        None,
+                        "warning",
+                        "filter-matches-nothing",
+                        f"{where}the filter {name}: {wanted!r} matches none of the {len(frame)} rows, so nothing "
+                        f"from this source is reported; the column holds values such as {seen}",
+                    )  # fmt: skip
+                )
+            keep &= matched
         frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
 
     resolved: dict[str, str] = {}

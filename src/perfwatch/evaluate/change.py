@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats, trends
+from perfwatch.evaluate.judgements import change_direction, direction_of_step, printed_places
 from perfwatch.evaluate.settings import (
     BENCHMARK,
     DIRECTION,
@@ -77,19 +78,6 @@ def _take(values: np.ndarray, positions: np.ndarray, fill=np.nan) -> np.ndarray:
     return out
 
 
-#: Direction of travel from the double-overlap judgement (codes into stats.JUDGEMENTS).
-_DIRECTION_OF_JUDGEMENT = np.array(
-    [
-        {
-            "better": DIRECTION["improving"],
-            "similar": DIRECTION["no_change"],
-            "worse": DIRECTION["worsening"],
-        }.get(j, DIRECTION["not_comparable"])
-        for j in stats.JUDGEMENTS
-    ]
-)
-
-
 def _direction(
     table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, keys: np.ndarray, back: np.ndarray
 ) -> np.ndarray:
@@ -99,28 +87,15 @@ def _direction(
     numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
     value = table["value"].to_numpy(dtype="float64")
     lo, hi = table["ci_lower"].to_numpy(dtype="float64"), table["ci_upper"].to_numpy(dtype="float64")
-    prev, plo, phi = _take(value, earlier), _take(lo, earlier), _take(hi, earlier)
-    with_ci = ~np.isnan(lo) & ~np.isnan(plo)
-    by_ci = _DIRECTION_OF_JUDGEMENT[
-        stats.judgement_codes(stats.overlap_raw(value, lo, hi, prev, plo, phi), sign)
-    ]
-    diff = (value - prev) * np.where(sign < 0, -1.0, 1.0)
-    plain = np.select(
-        [np.isnan(diff), diff > 0, diff < 0],
-        [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
-        DIRECTION["no_change"],
-    )
-    direction = np.where(with_ci, by_ci, plain)
+    direction = change_direction(
+        value, lo, hi, _take(value, earlier), _take(lo, earlier), _take(hi, earlier), sign,
+        printed_places(table, settings),
+    )  # fmt: skip
     # Yes/no and judgement indicators: compare positions on the scale.
     if (~numeric).any():
         rank = _text_rank(table, framework, settings)
         step = rank - _take(rank, earlier)
-        text_dir = np.select(
-            [np.isnan(step), step > 0, step < 0],
-            [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
-            DIRECTION["no_change"],
-        )
-        direction = np.where(numeric, direction, text_dir)
+        direction = np.where(numeric, direction, direction_of_step(step))
     return np.where(sign == 0, DIRECTION["not_comparable"], direction)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from perfwatch.errors import Finding
 from perfwatch.evaluate.change import _area_codes, _lookup, _row_keys, _take
+from perfwatch.evaluate.judgements import change_direction, printed_places
 from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
 from perfwatch.evaluate.series import _containing_start
 from perfwatch.evaluate.settings import _RAG, STATUS, _ind, _labels
@@ -19,7 +20,7 @@ from perfwatch.framework.periods import (
     Period,
 )
 from perfwatch.framework.settings import indicator_positions
-from perfwatch.vocabulary import CLOSED_ACTION_STATES, STATUSES
+from perfwatch.vocabulary import CLOSED_ACTION_STATES, DIRECTIONS, STATUSES
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -93,7 +94,12 @@ def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
     else:
         top = np.maximum(np.maximum(g, a), r)
         status = np.select([r == top, a == top], ["red", "amber"], "green")
-    return np.where(rated > 0, status, np.where(counts["no_target"].to_numpy() > 0, "no_target", "no_data"))
+    # A group with figures but nothing rated says why (no target, not assessed), never "no data".
+    no_target, not_assessed = (
+        counts.get(s, pd.Series(0, index=counts.index)).to_numpy() > 0 for s in ("no_target", "not_assessed")
+    )
+    unrated = np.select([no_target, not_assessed], ["no_target", "not_assessed"], "no_data")
+    return np.where(rated > 0, status, unrated)
 
 
 def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFrame:
@@ -157,12 +163,13 @@ def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFr
         rows.append(
             {
                 "id": action.id, "title": action.title, "outcome": action.outcome, "indicators": list(action.indicators),
+                "area": action.area,
                 "owner": action.owner, "due": action.due, "status": action.status, "state": state,
                 "completed": action.completed, "milestones_done": sum(m.done for m in action.milestones),
                 "milestones_total": len(action.milestones), "notes": action.notes,
             }
         )  # fmt: skip
-    columns = ["id", "title", "outcome", "indicators", "owner", "due", "status", "state", "completed",
+    columns = ["id", "title", "outcome", "indicators", "area", "owner", "due", "status", "state", "completed",
                "milestones_done", "milestones_total", "notes"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -243,17 +250,25 @@ def _comparisons(
     current = at(0)
     current_value = _take(values, current)
     year_labels = _labels(reporting - 12 * np.arange(years + 1), np.full(years + 1, 12), ys)
-    polarity = _ind(annual.iloc[pair_rows], settings, "polarity").to_numpy(dtype=object)
-    sign = np.where(polarity == "lower_is_better", -1.0, 1.0)
+    pairs = annual.iloc[pair_rows]
+    polarity = _ind(pairs, settings, "polarity").to_numpy(dtype=object)
+    sign = _ind(pairs, settings, "sign").to_numpy(dtype="float64")
+    places = printed_places(pairs, settings)
+    lower, upper = (annual[c].to_numpy(dtype="float64") for c in ("ci_lower", "ci_upper"))
+    words = np.array(DIRECTIONS, dtype=object)
     parts = []
     for back in range(1, years + 1):
         earlier = at(back)
         earlier_value = _take(values, earlier)
         change = current_value - earlier_value
-        direction = np.select(
-            [np.isnan(change), change * sign > 0, change * sign < 0], ["not_comparable", "improving", "worsening"],
-            "no_change",
-        )  # fmt: skip
+        # The same rule as every other change on the page (evaluate/judgements.py): intervals where both
+        # values have them, else the printed difference.
+        direction = words[
+            change_direction(
+                current_value, _take(lower, current), _take(upper, current),
+                earlier_value, _take(lower, earlier), _take(upper, earlier), sign, places,
+            )
+        ]  # fmt: skip
         direction = np.where(polarity == "no_judgement", "not_comparable", direction)
         parts.append(
             pd.DataFrame(

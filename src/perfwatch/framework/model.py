@@ -550,6 +550,10 @@ class Action(Model):
     title: str = Field(min_length=1, description="What will be done.")
     outcome: Id | None = Field(None, description="The outcome it delivers.")
     indicators: list[Id] = Field(default_factory=list, description="Indicators it is meant to move.")
+    area: Id | None = Field(
+        None,
+        description="The area it is for: shown in that area's reports and its sub-areas' (none: every report).",
+    )
     owner: str | None = Field(None, description="Who is responsible.")
     due: date | None = Field(None, description="Deadline.")
     status: ActionStatus = Field("not_started", description="Where the action stands.")

@@ -57,6 +57,9 @@ def _reference_findings(doc: MarkedDocument, fw: Framework) -> Iterator[Finding]
             yield from _dangling(doc, ("actions", ai, "indicators", k), ref, "indicator", indicator_ids)
 
     area_ids = [a.id for a in fw.areas]
+    for ai, action in enumerate(fw.actions):
+        if action.area is not None:
+            yield from _dangling(doc, ("actions", ai, "area"), action.area, "area", area_ids)
     for ai, area in enumerate(fw.areas):
         for key in ("parent", "comparator"):
             ref = getattr(area, key)

@@ -278,8 +278,8 @@ def suppress(results: Results, threshold: int | None = None) -> Results:
         *results.findings,
         Finding(
             "report", None, None, "warning", "small-numbers",
-            f"{int(primary.sum())} values below {threshold} suppressed, and {int((mask & ~primary).sum())} more "
-            "so that totals cannot reveal them (defaults.small_numbers)",
+            f"{int(primary.sum())} counts below {threshold} are not shown, to protect the people they describe, "
+            f"and {int((mask & ~primary).sum())} more so that totals cannot reveal them",
         ),
     ]  # fmt: skip
     return dataclasses.replace(

@@ -47,7 +47,7 @@ SERIES_COLUMNS = [
 ]
 LATEST_COLUMNS = SERIES_COLUMNS + [
     "reason", "direction", "direction_yoy", "trend", "benchmark", "comparator", "comparator_value",
-    "variation", "assurance", "note",
+    "variation", "assurance", "note", "numerator", "denominator",
 ]  # fmt: skip
 
 

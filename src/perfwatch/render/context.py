@@ -33,6 +33,7 @@ from perfwatch.render.badges import (
     _plain,
     _plural,
     _section_badge,
+    _show_text,
     _shown_value,
     _text,
     _trend_badge,
@@ -42,6 +43,7 @@ from perfwatch.render.badges import (
     status_badge,
 )
 from perfwatch.render.chart_choices import LATEST_COLUMNS, SPARKLINE_PERIODS, ChartChoices
+from perfwatch.render.data_notes import data_notes
 from perfwatch.render.views import (
     ActionView,
     AreaView,
@@ -84,6 +86,11 @@ PURPOSES = {
 ACTION_STATE_WORDS = {
     "done": "Done", "on_track": "On track", "due_soon": "Due soon", "overdue": "Overdue", "cancelled": "Cancelled",
 }  # fmt: skip
+RBA_WORDS = {
+    "how_much": "How much did we do?",
+    "how_well": "How well did we do it?",
+    "better_off": "Is anyone better off?",
+}
 POLARITY_WORDS = {
     "higher_is_better": "Higher is better", "lower_is_better": "Lower is better", "no_judgement": "No judgement",
 }  # fmt: skip
@@ -133,7 +140,20 @@ class _Builder(AreaChoices, ChartChoices):
                 ("national_outcome", results.national_outcomes),
             )
         }  # fmt: skip
-        self.actions = [self._action(row) for row in results.actions.to_dict("records")]
+        self.actions = [
+            self._action(row)
+            for row in results.actions.to_dict("records")
+            if self._serves(_text(row.get("area")))
+        ]
+
+    def _serves(self, action_area: str) -> bool:
+        """An action for an area belongs to that area's reports and its sub-areas' (one with no area: all)."""
+        area: str | None = self.area.id
+        while area:
+            if area == action_area:
+                return True
+            area = self.area_parents.get(area)
+        return not action_area
 
     def _action(self, row: dict) -> ActionView:
         outcome_id = _text(row.get("outcome"))
@@ -178,9 +198,8 @@ class _Builder(AreaChoices, ChartChoices):
             status=status, unit_label=unit_label if unit_label in ("%", "£") else "", decimals=places,
         )  # fmt: skip
         own = [a for a in self.actions if ind.id in a.indicator_ids]
-        linked = own + [
-            a for a in self.actions if a.outcome_id == outcome_id and ind.id not in a.indicator_ids
-        ]
+        # Outcome actions (naming no indicator) follow; an action linked to another indicator never does.
+        linked = own + [a for a in self.actions if a.outcome_id == outcome_id and not a.indicator_ids]
         period = _text(row.get("period"))
         areas, omitted, area_rows, against = self._areas(ind)
         area_chart = None
@@ -212,8 +231,9 @@ class _Builder(AreaChoices, ChartChoices):
             assurance=_assurance_badge(_text(row.get("assurance"))),
             spc_signal=_text(row.get("spc_signal")), chart=chart, sparkline=spark,
             history=self._history(ind), areas=areas, areas_omitted=omitted, area_chart=area_chart,
-            commentary=self._comment(ind.id, _text(row.get("period")) or None), actions=linked,
-            own_actions=own,
+            commentary=self._indicator_comment(ind.id, _text(row.get("period"))), actions=linked,
+            own_actions=own, baseline=self._baseline(ind), rba=RBA_WORDS.get(ind.rba or "", ""),
+            stage=_text(ind.stage).capitalize(), counts=self._counts(ind, row),
         )  # fmt: skip
 
     def sub_area_misses(self) -> dict[str, dict[str, list[str]]]:
@@ -239,6 +259,25 @@ class _Builder(AreaChoices, ChartChoices):
                 entry = misses.setdefault(str(cols["indicator"][k]), {})
                 entry.setdefault(status, []).append(self.area_names.get(area_id, area_id))
         return misses
+
+    def _indicator_comment(self, id_: str, period: str) -> Markup | None:
+        """Commentary for the period shown, else for the report's period (written after the latest data)."""
+        return self._comment(id_, period or None) or (self._comment(id_, None) if period else None)
+
+    @staticmethod
+    def _baseline(ind: Indicator) -> str:
+        if ind.baseline is None:
+            return ""
+        value = ind.baseline.value
+        shown = _format(ind, value) if isinstance(value, int | float) else _show_text(value)
+        return f"{shown} in {pretty_period(str(ind.baseline.period))}"
+
+    @staticmethod
+    def _counts(ind: Indicator, row: dict) -> str:
+        numerator, denominator = _number(row.get("numerator")), _number(row.get("denominator"))
+        if np.isnan(numerator) or np.isnan(denominator):
+            return ""
+        return f"{format_value(numerator, 'count')} of {format_value(denominator, 'count')}"
 
     def _rollup(self, frame: pd.DataFrame, key: str, id_: str) -> tuple[Badge, dict[str, int], bool]:
         row = self.rollups[key].get(id_)
@@ -268,6 +307,9 @@ class _Builder(AreaChoices, ChartChoices):
                         commentary=self._comment(outcome.id, None),
                         actions=[a for a in self.actions if a.outcome_id == outcome.id],
                         needs_action=needs,
+                        statutory_function=_text(outcome.statutory_function),
+                        evidence=list(outcome.evidence),
+                        social_value=_text(outcome.social_value),
                     )  # fmt: skip
                 )
             status, _, _ = self._rollup(self.results.themes, "theme", theme.id)
@@ -362,9 +404,10 @@ class _Builder(AreaChoices, ChartChoices):
 
     def sections(self) -> list[SectionView]:
         cycle = self.cycle()
-        if cycle is None:
-            return []
-        year = self.year()
+        if cycle is None or cycle.kind != self.kind:
+            return []  # a scorecard drawn from the annual cycle does not carry the annual report's narrative
+        # An annual report's narrative is written for its year; any other report's for its own period.
+        year = self.year() if self.kind == "annual" else self.report_period
         views = []
         for section in cycle.sections:
             text = None
@@ -459,13 +502,18 @@ def _exceptions(
 
 def _contents(kind: str, themes: list[ThemeView], context: dict) -> list[ContentsEntry]:
     entries = [ContentsEntry("at-a-glance", "At a glance", 1)]
+    grouped = any(i.rba or i.stage for t in themes for o in t.outcomes for i in o.indicators)
+    by_question = [ContentsEntry("rba", "Indicators by the question they answer", 1)] if grouped else []
     if kind == "performance":
         entries.append(ContentsEntry("scorecard", "Scorecard", 1))
         for theme in themes:
             entries.append(ContentsEntry(theme.anchor, theme.title, 1))
             entries += [ContentsEntry(o.anchor, o.title, 2) for o in theme.outcomes]
+        entries += by_question
     elif kind == "annual":
         entries.append(ContentsEntry("comparison", "Key indicators over the years", 1))
+        entries.append(ContentsEntry("outcomes", "Outcomes and indicators", 1))
+        entries += by_question
         if context["national_outcomes"]:
             entries.append(ContentsEntry("national-outcomes", "National outcomes", 1))
             entries += [ContentsEntry(n.anchor, n.title, 2) for n in context["national_outcomes"]]
@@ -478,6 +526,9 @@ def _contents(kind: str, themes: list[ThemeView], context: dict) -> list[Content
             ContentsEntry("exceptions", "Indicators needing attention", 1),
             ContentsEntry("overdue-actions", "Overdue actions", 1),
         ]
+    if kind != "annual" and context["sections"]:
+        entries.append(ContentsEntry("sections", "Report sections", 1))
+        entries += [ContentsEntry(s.anchor, s.title, 2) for s in context["sections"]]
     if context["warnings"]:
         entries.append(ContentsEntry("notes", "Data notes", 1))
     return entries
@@ -510,10 +561,11 @@ def build_context(
     ]  # fmt: skip
     national = builder.national_outcomes(themes) if kind == "annual" else []
     labels, comparisons = builder.comparisons({i.id: i for i in indicators}) if kind == "annual" else ([], [])
-    sections = builder.sections() if kind == "annual" else []
+    sections = builder.sections()
+    # The board's data notes: what the evaluation found, and the area's provisional, missing and late
+    # figures. Commentary problems name files: they are for the author, on the command line.
     warnings = [f.message for f in results.findings if not f.is_error]
-    if commentary is not None:
-        warnings += [f.format() for f in commentary.findings]
+    warnings += data_notes(results, builder.area.id, builder.report_period)
     cycle = builder.cycle()
     period = builder.report_period
     year = builder.year()

@@ -129,10 +129,18 @@ class IndicatorView:
         "Area comparison bar chart of `areas` (performance report, numeric indicators, 3+ areas), or None."
     )
     commentary: Markup | None = _doc("Sanitised commentary HTML, or None.")
-    actions: list[ActionView] = _doc("Actions linked to the indicator or to its outcome.")
+    actions: list[ActionView] = _doc(
+        "Actions that name the indicator, then its outcome's actions that name no indicator (outcome actions)."
+    )
     own_actions: list[ActionView] = _doc(
         "Actions that name this indicator (the outcome's other actions are shown once, with the outcome)."
     )
+    baseline: str = _doc("The framework's baseline, `82.0% in 2013/14`, or ''.", default="")
+    rba: str = _doc(
+        "Results-based accountability question in words (`Is anyone better off?`), or ''.", default=""
+    )
+    stage: str = _doc("Logic model stage in words (`Outcome`), or ''.", default="")
+    counts: str = _doc("The latest value's numerator and denominator, `1,590 of 2,000`, or ''.", default="")
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,9 @@ class OutcomeView:
     commentary: Markup | None = _doc("Sanitised commentary on the outcome, or None.")
     actions: list[ActionView] = _doc("Actions delivering the outcome.")
     needs_action: bool = _doc("Red indicators and no open action (from Results).")
+    statutory_function: str = _doc("The statutory duty the outcome serves, or ''.", default="")
+    evidence: list[str] = _doc("Evidence sources for the outcome.", default_factory=list)
+    social_value: str = _doc("Social impact and added value, or ''.", default="")
 
 
 @dataclass(frozen=True)
