@@ -8,6 +8,7 @@ caller can print or log them. The command line (`perfwatch.cli`) calls only this
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -119,8 +120,8 @@ def resolve_inputs(
     return Inputs(framework=framework_path(framework), data=[source_for_path(p) for p in data])
 
 
-def inputs_hash(inputs: Inputs, extra: str = "") -> str:
-    """A short SHA-256 over every input file's name and bytes, so a report says which data built it."""
+def files_digest(inputs: Inputs) -> hashlib._Hash:
+    """SHA-256 over every input file's name and bytes: read once per run, extended per report."""
     digest = hashlib.sha256()
     for path in inputs.files():
         digest.update(path.name.encode())
@@ -128,6 +129,12 @@ def inputs_hash(inputs: Inputs, extra: str = "") -> str:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"<unreadable>")
+    return digest
+
+
+def inputs_hash(inputs: Inputs, extra: str = "", *, files: hashlib._Hash | None = None) -> str:
+    """A short hash of the input files (`files`, if already read) and `extra`: which data built a report."""
+    digest = (files or files_digest(inputs)).copy()
     digest.update(extra.encode())
     return digest.hexdigest()[:12]
 
@@ -156,6 +163,10 @@ class Loaded:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if not f.is_error]
+
+    @functools.cached_property
+    def files_digest(self) -> hashlib._Hash:
+        return files_digest(self.inputs)
 
     def raise_errors(self) -> None:
         """Raise one `InputError` carrying every error, if there is any."""
@@ -229,7 +240,7 @@ def summarise(loaded: Loaded, table: pd.DataFrame, period: str | None) -> Result
         actions=loaded.actions,
         compare_years=compare_years,
     )
-    results.inputs_hash = inputs_hash(loaded.inputs, extra=f"{period}|{loaded.as_of}")
+    results.inputs_hash = inputs_hash(loaded.inputs, f"{period}|{loaded.as_of}", files=loaded.files_digest)
     return results
 
 

@@ -1,5 +1,5 @@
 """The data stage's entry points: `load_observations` (read → map → check every source, then one frame)
-and `check_data` (the same, keeping only the findings, for `perfwatch validate`).
+and `check_data` (the same, keeping only the findings).
 """
 
 from __future__ import annotations
