@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate.change import _benchmark, _direction, _keys_of, _series_ids, _spc, _trend
+from perfwatch.evaluate.consistency import parent_child_disagreements
 from perfwatch.evaluate.results import (
     DIRECTIONS,
     EXTRA_COLUMNS,
@@ -168,7 +169,8 @@ def summarise(
         outcomes=outcomes, themes=roll_ups(latest, framework, "theme"),
         national_outcomes=national_roll_ups(latest, framework), actions=action_frame, as_of=as_of,
         period=report.label if report else _latest_label(latest),
-        findings=_needs_action(outcomes, action_frame, framework),
+        findings=_needs_action(outcomes, action_frame, framework)
+        + parent_child_disagreements(table, framework, settings),
     )  # fmt: skip
 
 
