@@ -48,6 +48,7 @@ def test_the_year_to_date_value_sits_beside_the_year_to_date_target():
     assert view.value.startswith("19 year to date")
     assert "1 this quarter" in view.value
     assert view.status.value == "red"
+    assert view.ci.endswith("(this quarter)")  # the interval belongs to the quarter's own 1, not to 19
     # Each recent period: the cumulative total against that period's share of the target.
     history = {row.period: (row.value, row.target) for row in view.history}
     assert [v[0].split(" ")[0] for v in history.values()] == ["7", "12", "18", "19"]
