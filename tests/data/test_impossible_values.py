@@ -3,6 +3,9 @@ written with `%` is already a percentage (item 6)."""
 
 from __future__ import annotations
 
+import datetime
+
+import pandas as pd
 import pytest
 
 from perfwatch.data.load import check_data, load_observations
@@ -67,3 +70,25 @@ def test_a_month_inside_a_given_quarter_is_named(framework, tmp_path):
     assert [(f.line, f.code, f.is_error) for f in findings if f.code == "part-of-given-period"] == [
         (3, "part-of-given-period", False)
     ]
+
+
+def test_relabelling_periods_in_another_accepted_spelling_changes_no_number(framework, tmp_path):
+    """Metamorphic: `2023/24`, `2023-24` and `FY2023/24` (and `Q1 2023/24`, `2023/24 Q1`) are one period."""
+    from perfwatch.evaluate.engine import evaluate
+
+    spellings = [("2022/23", "2023/24", "Q1 2023/24", "Q2 2023/24"),
+                 ("2022-23", "FY2023/24", "2023/24 Q1", "2023/24 Q2")]  # fmt: skip
+    tables = []
+    for k, (year_1, year_2, quarter_1, quarter_2) in enumerate(spellings):
+        path = tmp_path / f"data{k}.csv"
+        path.write_text(
+            "indicator,area,period,value,numerator,denominator\n"
+            f"CI-2,falkirk,{year_1},79.5,1590,2000\nCI-2,falkirk,{year_2},81,1620,2000\n"
+            f"PC-1,falkirk,{quarter_1},90,,\nPC-1,falkirk,{quarter_2},85,,\n",
+            encoding="utf-8",
+        )
+        result = evaluate(
+            framework, load_observations(framework, [path]).frame, as_of=datetime.date(2024, 12, 1)
+        )
+        tables.append(result.table[["indicator", "area", "period", "value", "target", "status", "direction"]])
+    pd.testing.assert_frame_equal(tables[0], tables[1])

@@ -293,3 +293,23 @@ def test_a_directly_standardised_rate_defaults_to_esp2013_per_100000():
     fw = make_framework([rate(id="D1", ci="dobson", frequency="annual")])
     row = _year_row(evaluate(fw, _banded("D1"), as_of=date(2024, 6, 1)), indicator="D1")
     assert row["value"] == pytest.approx((5000 * 0.01 + 1500 * 0.03) / 6500 * 100000)
+
+
+@pytest.mark.parametrize(("own", "warned"), [(200.0, True), (86.0, False)])
+def test_a_parents_own_figure_that_disagrees_with_its_areas_is_named_with_both_figures(own, warned):
+    fw = make_framework([visits(frequency="annual")])
+    rows = [("eng", own), ("a1", 40.0), ("a2", 46.0)]
+    obs = observations(
+        [
+            {"indicator": "V1", "area": a, "period_start": APRIL_2023, "period_months": 12, "value": v}
+            for a, v in rows
+        ]
+    )
+    result = evaluate(fw, obs, as_of=date(2024, 6, 1))
+    assert result.latest.set_index("area").loc["eng", "value"] == pytest.approx(own)  # the documented rule
+    warnings = [f for f in result.findings if f.code == "parent-disagrees-with-children"]
+    assert len(warnings) == int(warned)
+    if warned:
+        assert (
+            "200" in warnings[0].message and "86" in warnings[0].message and "England" in warnings[0].message
+        )

@@ -57,3 +57,10 @@ def test_a_target_per_area_level_is_accepted(tmp_path):
     assert framework is not None and not [f for f in findings if f.is_error]
     target = framework.indicators["I1"].target
     assert target.for_level("county").value == 24 and target.for_level("district").value == 8
+
+
+def test_a_lone_dot_is_an_error_on_its_line_not_a_crash(tmp_path):
+    path = tmp_path / "framework.yaml"
+    path.write_text("perfwatch: .\nid: t\ntitle: Test\n", encoding="utf-8")
+    errors = [f for f in check_framework(path)[1] if f.is_error]
+    assert [(f.line, f.code) for f in errors] == [(1, "yaml-value")]

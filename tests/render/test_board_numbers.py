@@ -48,6 +48,7 @@ def test_the_year_to_date_value_sits_beside_the_year_to_date_target():
     assert view.value.startswith("19 year to date")
     assert "1 this quarter" in view.value
     assert view.status.value == "red"
+    assert view.ci.endswith("(this quarter)")  # the interval belongs to the quarter's own 1, not to 19
     # Each recent period: the cumulative total against that period's share of the target.
     history = {row.period: (row.value, row.target) for row in view.history}
     assert [v[0].split(" ")[0] for v in history.values()] == ["7", "12", "18", "19"]
@@ -132,3 +133,32 @@ def test_an_area_chart_titled_with_a_month_shows_only_that_months_values():
     assert "P4" not in chart and "P1" in chart
     assert "1 area has no value for March 2019" in view.areas_omitted
     assert "March 2017" in view.areas_omitted
+
+
+def test_the_annual_comparison_shows_exactly_compare_years_and_each_value_in_its_year():
+    survey = {"id": "S1", "title": "Survey", "unit": "percentage", "polarity": "higher_is_better",
+              "frequency": "biennial"}  # fmt: skip
+    answer = {"id": "Y1", "title": "Plan", "unit": "yes_no", "polarity": "higher_is_better", "frequency": "annual",
+              "target": {"value": "yes"}}  # fmt: skip
+    framework = Framework.model_validate(
+        {"perfwatch": 1, "id": "t", "title": "Test", "areas": [{"id": "kent", "name": "Kent", "level": "county"}],
+         "reporting": {"cycles": [{"id": "annual", "title": "Annual", "kind": "annual", "compare_years": 1}]},
+         "themes": [{"id": "T1", "title": "t", "outcomes": [{"id": "O1", "title": "o",
+                                                              "indicators": [survey, answer]}]}]}
+    )  # fmt: skip
+    rows = [("S1", APRIL_2023 - 24, 80.0, pd.NA), ("S1", APRIL_2023, 82.0, pd.NA),
+            ("Y1", APRIL_2023, np.nan, "no"), ("Y1", APRIL_2023 + 12, np.nan, "yes")]  # fmt: skip
+    frame = pd.DataFrame(
+        {"indicator": [r[0] for r in rows], "area": "kent", "period_start": [r[1] for r in rows],
+         "period_months": 12, "value": [r[2] for r in rows], "value_text": [r[3] for r in rows],
+         "numerator": np.nan, "denominator": np.nan, "missing": "", "flag": "", "note": ""}
+    )  # fmt: skip
+    frame["period"] = [Period(int(s), 12, 4).label for s in frame.period_start]
+    results = evaluate(framework, frame, period="2024/25", as_of=date(2025, 6, 1), compare_years=5)
+    context = build_context(results, kind="annual", options=ReportOptions(cycle="annual"))
+    assert context.comparison_years == ["2023/24"]
+    by_id = {row.indicator.id: row for row in context.comparisons}
+    assert by_id["S1"].value == "—"  # the 2023/24 survey is not shown under 2024/25
+    assert [c.value for c in by_id["S1"].years] == ["82.0%"]
+    assert by_id["Y1"].value == "Yes"
+    assert [c.value for c in by_id["Y1"].years] == ["No"]

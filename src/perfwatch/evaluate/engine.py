@@ -31,6 +31,7 @@ import pandas as pd
 
 from perfwatch.contracts import RESULTS
 from perfwatch.evaluate.change import _benchmark, _direction, _keys_of, _series_ids, _spc, _trend
+from perfwatch.evaluate.consistency import parent_child_disagreements
 from perfwatch.evaluate.results import Results
 from perfwatch.evaluate.series import _fill_defaults, _roll_up, _roll_up_areas, _standardise_bands
 from perfwatch.evaluate.settings import KEYS, _coded, _ind
@@ -159,7 +160,8 @@ def summarise(
         outcomes=outcomes, themes=roll_ups(latest, framework, "theme"),
         national_outcomes=national_roll_ups(latest, framework), actions=action_frame, as_of=as_of,
         period=report.label if report else _latest_label(latest),
-        findings=needs_action_findings(outcomes, framework),
+        findings=needs_action_findings(outcomes, framework)
+        + parent_child_disagreements(table, framework, settings),
     )  # fmt: skip
 
 

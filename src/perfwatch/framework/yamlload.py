@@ -155,6 +155,25 @@ def _child(node: Node, part: Any) -> tuple[Node | None, Node | None]:
     return None, None
 
 
+def _unreadable_scalar(file: str, root: yaml.Node, error: ValueError) -> Finding:
+    """Where the scalar PyYAML typed as a number but could not convert is, and how to fix it."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":float"):
+            try:
+                float(node.value.replace("_", ""))
+            except ValueError:
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+                message = f"{node.value!r} cannot be read as a number or as text: quote it ('{node.value}')"
+                return Finding(file, line, column, "error", "yaml-value", message)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return Finding(file, None, None, "error", "yaml-value", f"a value cannot be read ({error}); quote it")
+
+
 def load_yaml(path: str | Path) -> MarkedDocument:
     """Load one YAML file safely, or raise `InputError` with a single finding that says what is wrong."""
     path = Path(path)
@@ -180,6 +199,8 @@ def load_yaml(path: str | Path) -> MarkedDocument:
         raise InputError(
             Finding(file, None, None, "error", "yaml-too-deep", "the YAML is nested too deeply to read")
         ) from None
+    except ValueError as error:  # PyYAML reads a lone `.` as a number it then cannot convert
+        raise InputError(_unreadable_scalar(file, root, error)) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from perfwatch.formatting import format_value, format_year_to_date
+from perfwatch.formatting import PERIOD_NOUNS, format_value, format_year_to_date
 from perfwatch.framework.periods import Period, PeriodError, parse_period
 from perfwatch.render import icons
 from perfwatch.render.views import Badge
@@ -159,6 +159,16 @@ def _shown_value(ind: Indicator, row: dict) -> str:
             int(months) if np.isfinite(months) else 0, ind.unit, ind.decimals,
         )  # fmt: skip
     return _format(ind, row.get("value"), row.get("value_text"))
+
+
+def _row_ci(ind: Indicator, row: dict) -> str:
+    """The row's interval; beside a year-to-date value it says it is the period's own value's interval."""
+    text = _ci(ind, row.get("ci_lower"), row.get("ci_upper"))
+    if text and ind.is_numeric and _is_true(row.get("ytd")):
+        months = _number(row.get("period_months"))
+        noun = PERIOD_NOUNS.get(int(months), "period") if np.isfinite(months) else "period"
+        return f"{text} (this {noun})"
+    return text
 
 
 def _flag(value: Any) -> str:

@@ -10,7 +10,16 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.render.alt_text import pretty_period
-from perfwatch.render.badges import _ci, _flag, _format, _is_true, _plain, _shown_value, _text, status_badge
+from perfwatch.render.badges import (
+    _flag,
+    _format,
+    _is_true,
+    _plain,
+    _row_ci,
+    _shown_value,
+    _text,
+    status_badge,
+)
 from perfwatch.render.views import PeriodRow
 
 if typing.TYPE_CHECKING:
@@ -108,7 +117,7 @@ class ChartChoices:
                     value=_shown_value(ind, row),
                     target=_format(ind, row.get("target"), row.get("target_text")),
                     status=status_badge(_text(row.get("status")) or "no_data"),
-                    ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")),
+                    ci=_row_ci(ind, row),
                     flag=_flag(row.get("flag")),
                 )  # fmt: skip
             )

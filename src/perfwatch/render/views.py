@@ -40,7 +40,9 @@ class PeriodRow:
     )
     target: str = _doc("Formatted target (`—` when none).")
     status: Badge = _doc("Status badge of the period.")
-    ci: str = _doc("Confidence interval as `77.1% to 80.2%`, or ''.")
+    ci: str = _doc(
+        "Confidence interval as `77.1% to 80.2%`, or ''. Beside a year-to-date value: `2 to 13 (this quarter)`."
+    )
     flag: str = _doc("Data-quality flag (`provisional`, `partial` ...), or ''.")
 
 
