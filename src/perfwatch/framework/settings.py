@@ -71,9 +71,12 @@ def indicator_positions(frame: pd.DataFrame, settings: pd.DataFrame | pd.Index) 
     """Each row's position in `settings` (the framework's indicator order), -1 for an unknown indicator."""
     column = frame["indicator"]
     ids = settings.index if isinstance(settings, pd.DataFrame) else settings
-    if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.categories.equals(ids):
-        return column.cat.codes.to_numpy()
-    return pd.Categorical(column, categories=ids).codes
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if column.cat.categories.equals(ids):
+            return column.cat.codes.to_numpy()
+        # Map the categories, not the rows; a missing value (code -1) takes the appended -1.
+        return np.append(ids.get_indexer(column.cat.categories), -1)[column.cat.codes.to_numpy()]
+    return ids.get_indexer(pd.Index(column, dtype=object))
 
 
 def per_indicator(
