@@ -138,6 +138,7 @@ def run(
     """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
     from perfwatch.data.load import load_observations
     from perfwatch.evaluate.engine import evaluate
+    from perfwatch.evaluate.published import published_disagreements
     from perfwatch.framework.load import check_framework
 
     as_of = as_of or inputs.as_of or date.today()
@@ -170,6 +171,7 @@ def run(
     results = evaluate(framework, observations.frame, period=period, as_of=as_of, actions=actions)
     results.inputs_hash = inputs_hash(inputs, extra=f"{period}|{as_of}")
     evaluated = [replace(f, file=str(inputs.framework)) for f in results.findings]
+    evaluated += published_disagreements(results.table, observations.published_comparisons, framework)
     return Run(results, [f for f in findings if not f.is_error] + evaluated, inputs)
 
 

@@ -244,3 +244,22 @@ def test_real_files_in_full_load_quickly():
     assert time.perf_counter() - start < 10
     assert observations.errors == []
     assert {f.code for f in observations.findings} == {"missing-period"}
+
+
+def test_a_filter_that_matches_no_rows_says_so_and_lists_what_the_column_holds(fixtures):
+    framework = framework_with(
+        {"id": "DD-BD", "title": "Delayed discharge bed days", "unit": "count", "polarity": "lower_is_better"},
+        [{"id": "forth-valley", "name": "Forth Valley", "level": "board", "code": "S08000019"}],
+    )  # fmt: skip
+    source = DataSource.model_validate(
+        {
+            "path": fixtures / "scotland_slice.csv",
+            "filter": {"age_group": "18plus", "delay_reason": "All delay reasons (total)"},
+            "columns": {"area": "hb_code", "period": "date", "value": "num_delayed_bed_days"},
+            "constants": {"indicator": "DD-BD"},
+        }
+    )
+    observations = load_observations(framework, [source])
+    assert [(f.code, f.line) for f in observations.errors] == [("mapping", 1)]
+    message = observations.errors[0].message
+    assert "matches no rows" in message and "All Delay Reasons" in message

@@ -156,12 +156,18 @@ def timetable(framework, project, start, months) -> None:
     from rich.console import Console
 
     from perfwatch.api import resolve_inputs
+    from perfwatch.framework.cycles import latest_data_ends
     from perfwatch.framework.cycles import timetable as due_reports
     from perfwatch.framework.load import load_framework
 
     inputs = resolve_inputs(framework=framework, project=project)
     loaded = load_framework(inputs.framework)
-    dues = due_reports(loaded, start or inputs.as_of or date.today(), months)
+    ends = None
+    if inputs.data:  # "new data" from the data itself, not from the frequency
+        from perfwatch.data.load import load_observations
+
+        ends = latest_data_ends(load_observations(loaded, inputs.data).frame)
+    dues = due_reports(loaded, start or inputs.as_of or date.today(), months, data_ends=ends)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)

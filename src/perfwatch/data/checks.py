@@ -166,7 +166,8 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
         lambda rows: [f"the numerator is larger than the denominator for a percentage or proportion ({x})"
                       for x in _labels(rows)],
     )  # fmt: skip
-    _value_mismatch(stage, value_given & numeric, value, computed, out)
+    published = stage["published"].to_numpy(dtype=bool)  # weighted or standardised: counts need not agree
+    _value_mismatch(stage, value_given & numeric & ~published, value, computed, out)
     _frequency_fit(stage, framework, out)
     stage = _duplicates(stage, out)
     _series_checks(stage, framework, out, as_of)

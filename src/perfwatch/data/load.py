@@ -13,6 +13,7 @@ import pandas as pd
 from perfwatch.data.checks import _check
 from perfwatch.data.collector import _Collector
 from perfwatch.data.mapping import _text_columns_of, map_table
+from perfwatch.data.national import read_national
 from perfwatch.data.observations import Observations, _empty_frame
 from perfwatch.data.readers import read_tables
 from perfwatch.errors import Finding, promote_warnings
@@ -38,20 +39,33 @@ def load_observations(
     """
     collector = _Collector()
     stages = []
+    comparisons = []
     for source in _sources(sources):
         tables, findings = read_tables(source, _text_columns_of(source))
         collector.findings.extend(findings)
         for table in tables:
-            mapped = map_table(table, source, framework)
+            national = read_national(table, source, framework)
+            if national is not None:
+                collector.findings.extend(national.findings)
+                if national.published_comparison is not None:
+                    comparisons.append(national.published_comparison)
+                if national.table is None:
+                    continue
+                table, source_used = national.table, national.source
+            else:
+                source_used = source
+            mapped = map_table(table, source_used, framework)
             collector.findings.extend(mapped.findings)
             if len(mapped.frame):
+                mapped.frame["published"] = national is not None
                 stages.append(mapped.frame)
     frame = _empty_frame()
     if stages:
         stage = _concat(stages)
         frame = _check(stage, framework, collector, as_of)
     findings = sorted(collector.findings, key=lambda f: (f.file, f.line or 0, f.code))
-    return Observations(frame, promote_warnings(findings) if strict else findings)
+    published = pd.concat(comparisons, ignore_index=True) if comparisons else None
+    return Observations(frame, promote_warnings(findings) if strict else findings, published)
 
 
 def _concat(stages: list[pd.DataFrame]) -> pd.DataFrame:

@@ -104,6 +104,36 @@ def _evaluate(tree: ast.AST, columns: dict[str, np.ndarray]) -> np.ndarray:
     raise ValueError(f"unexpected expression part {type(tree).__name__}")
 
 
+def apply_filter(table: Table, source: DataSource) -> Table | str:
+    """The table's rows that the source's `filter` keeps, or why the filter cannot be applied.
+
+    A filter that keeps no row is a mistake (a value spelled differently, a code from another release),
+    never an empty source: the message lists the values the column does hold.
+    """
+    frame, keep = table.frame, np.ones(len(table.frame), dtype=bool)
+    for name, wanted in source.filter.items():
+        column = _lookup_column(frame, name)
+        if column is None:
+            return (
+                f"there is no column {name!r} (named in `filter`){did_you_mean(name, [str(c) for c in frame.columns])}; "
+                f"the columns are: {', '.join(map(str, frame.columns))}"
+            )
+        matched = _matches(frame[column], wanted)
+        if len(frame) and not (keep & matched).any():
+            held = pd.Series(distinct_values(frame[column])[1], dtype=object).dropna().map(str)
+            sample = ", ".join(sorted(held.unique())[:10])
+            return (
+                f"`filter: {{{name}: {wanted!r}}}` matches no rows"
+                + (" left by the filters before it" if matched.any() else "")
+                + f"; the column {column!r} holds: {sample}{' ...' if held.nunique() > 10 else ''}"
+            )
+        keep &= matched
+    return Table(
+        frame.loc[keep].reset_index(drop=True), table.rows[keep], table.file, table.source, table.sheet,
+        table.header_row,
+    )  # fmt: skip
+
+
 def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped:
     """Turn one read table into canonical columns (values cleaned, periods parsed)."""
     findings: list[Finding] = []
@@ -123,14 +153,11 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
 
     used: set[str] = set()
     if source.filter:
-        keep = np.ones(len(frame), dtype=bool)
-        for name, wanted in source.filter.items():
-            column = _lookup_column(frame, name)
-            if column is None:
-                return missing_column(name, "`filter`")
-            used.add(column)
-            keep &= _matches(frame[column], wanted)
-        frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
+        filtered = apply_filter(table, source)
+        if isinstance(filtered, str):
+            return mapping_error(filtered)
+        frame, rows = filtered.frame, filtered.rows
+        used |= {_lookup_column(frame, name) or name for name in source.filter}
 
     resolved: dict[str, str] = {}
     for canonical, name in source.columns.items():

@@ -53,6 +53,8 @@ class Observations:
 
     frame: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
+    published_comparisons: pd.DataFrame | None = None
+    """National exports' own verdicts against England (indicator, area, period, published, file, row)."""
 
     @property
     def errors(self) -> list[Finding]:

@@ -30,8 +30,8 @@ def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -
     frequency = {i.id: i.frequency for i in framework.indicators.values()}
     limit = _per_indicator(stage, {i: longest.get(f or "", 12) for i, f in frequency.items()}, 12, "int64")
     months = stage["period_months"].to_numpy()
-    bad = (months > limit) & (months != 12)  # a whole-year outturn is accepted for any indicator
-    names = {1: "month", 3: "quarter", 12: "year"}
+    bad = (months > limit) & (months % 12 != 0)  # whole or pooled years are accepted for any indicator
+    names = {1: "month", 3: "quarter"}
     out.rows(
         stage, bad, "period-frequency",
         lambda rows: [
@@ -109,6 +109,20 @@ def _duplicates(stage: pd.DataFrame, out: _Collector) -> pd.DataFrame:
     return stage.loc[~repeated].reset_index(drop=True)
 
 
+def _known_gaps(texts: list[str], year_start: int) -> list[Period]:
+    """An indicator's declared `gaps` (periods known to have no data); unreadable ones are reported by
+    the framework check."""
+    from perfwatch.framework.periods import PeriodError, parse_period
+
+    periods = []
+    for text in texts:
+        try:
+            periods.append(parse_period(text, year_start))
+        except PeriodError:
+            continue
+    return periods
+
+
 def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: date | None) -> None:
     """Warnings per series and per indicator: missing periods, data after the report date, stale data."""
     frequency = {i.id: i.frequency or "" for i in framework.indicators.values()}
@@ -127,6 +141,7 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
     gappy = gappy[np.argsort(order[bounds[gappy]], kind="stable")]  # in the order the series first appear
     described = {column: stage[column] for column in ("file", "indicator", "area", "band")}
     year_start = framework.year_start_month
+    known = {i.id: _known_gaps(i.gaps, year_start) for i in framework.indicators.values()}
     for series in gappy[:MAX_ROW_FINDINGS]:
         members = order[bounds[series] : bounds[series] + sizes[series]]
         row = {name: column.iat[members[0]] for name, column in described.items()}
@@ -134,10 +149,11 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         length = int(months[members[0]])
         first = Period(int(first_start[series]), length, year_start)
         last = Period(int(last_start[series]), length, year_start)
+        known_gaps = known[row["indicator"]]
         gaps = [
             p.label
             for p in expected_periods(first, last, frequency[row["indicator"]] or None)
-            if p.start not in have
+            if p.start not in have and not any(gap.contains(p) for gap in known_gaps)
         ]
         if not gaps:
             continue
@@ -159,22 +175,28 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         severity="warning",
     )  # fmt: skip
     indicator_codes = stage["indicator"].cat.codes.to_numpy()
+    lag = _per_indicator(stage, {i.id: i.lag_months for i in framework.indicators.values()}, 0, "int64")
     latest = (
-        pd.DataFrame({"indicator": indicator_codes, "end": starts + months - 1, "step": step}, copy=False)
+        pd.DataFrame(
+            {"indicator": indicator_codes, "end": starts + months - 1, "step": step, "lag": lag}, copy=False
+        )
         .groupby("indicator")
-        .agg(end=("end", "max"), step=("step", "max"))
+        .agg(end=("end", "max"), step=("step", "max"), lag=("lag", "max"))
     )
-    stale = latest[as_of_month - latest["end"] > latest["step"] + STALE_GRACE_MONTHS]
+    # Data for a period can exist only `lag` months after it ends: judge staleness from then.
+    stale = latest[as_of_month - latest["lag"] - latest["end"] > latest["step"] + STALE_GRACE_MONTHS]
     categories = stage["indicator"].cat.categories
     for code, info in stale.iterrows():
         indicator_id = categories[code]
         last_position = len(stage) - 1 - int(np.argmax(indicator_codes[::-1] == code))
         end = Period(int(info["end"]), 1, year_start)
         every = frequency[indicator_id] or f"{int(info['step'])}-monthly"
+        lagged = f" published {int(info['lag'])} months after it ends" if info["lag"] else ""
+        fix = "" if info["lag"] else "; if it is published later than that, give the indicator a `lag`"
         out.add(
             Finding(
                 str(stage["file"].iat[last_position]), None, None, "warning", "stale-data",
-                f"{indicator_id}: the latest data ends {end.end_date.isoformat()}; for {every} data a newer "
-                f"period was due by {as_of.isoformat()} (allowing {STALE_GRACE_MONTHS} months' grace)",
+                f"{indicator_id}: the latest data ends {end.end_date.isoformat()}; for {every} data{lagged} a "
+                f"newer period was due by {as_of.isoformat()} (allowing {STALE_GRACE_MONTHS} months' grace){fix}",
             )
         )  # fmt: skip

@@ -35,6 +35,8 @@ CanonicalColumn = Literal[
     "indicator", "area", "period", "band", "value", "numerator", "denominator", "ci_lower", "ci_upper",
     "flag", "note",
 ]  # fmt: skip
+NATIONAL_FORMATS = ("fingertips",)
+"""`format:` words naming a national publication's layout (the file itself is CSV or XLSX by its name)."""
 NumericColumn = Literal["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 Scalar = str | int | float | bool
 
@@ -110,8 +112,10 @@ class WideMapping(Model):
 
 class DataSource(Model):
     path: Path = Field(description="The data file: CSV, XLSX or Parquet, relative to the project file.")
-    format: Literal["csv", "xlsx", "parquet"] | None = Field(
-        None, description="File format; default from the extension (.csv/.txt, .xlsx/.xlsm, .parquet)."
+    format: Literal["csv", "xlsx", "parquet", "fingertips"] | None = Field(
+        None,
+        description="File format; default from the extension (.csv/.txt, .xlsx/.xlsm, .parquet). A national "
+        "publication's layout, read as published with no mapping: `fingertips` (also recognised by its header).",
     )
     sheet: str | int | None = Field(
         None,
@@ -212,11 +216,26 @@ class DataSource(Model):
         clashes = [f"`{column}` ({' and '.join(how)})" for column, how in ways.items() if len(how) > 1]
         if clashes:
             raise ValueError(f"each column is given one way only: {', '.join(clashes)}")
+        if self.national_format and self.has_mapping:
+            raise ValueError(
+                f"a `format: {self.format}` source is read as published and needs no mapping: remove "
+                "`columns`, `constants`, `compute`, `wide` and `sheet_is` (a `filter` may stay)"
+            )
         return self
 
     @property
+    def national_format(self) -> str | None:
+        """The national publication layout this source is named as (`format: fingertips`), if any."""
+        return self.format if self.format in NATIONAL_FORMATS else None
+
+    @property
+    def has_mapping(self) -> bool:
+        """Whether the source maps its own columns (then its header is never taken for a national layout)."""
+        return bool(self.columns or self.constants or self.compute or self.wide or self.sheet_is)
+
+    @property
     def file_format(self) -> str:
-        if self.format:
+        if self.format and self.format not in NATIONAL_FORMATS:
             return self.format
         suffix = self.path.suffix.lower()
         if suffix in (".xlsx", ".xlsm", ".xls"):
