@@ -237,6 +237,8 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
     stage: dict[str, Any] = {}  # made a frame once, at the end: adding columns one by one copies each
     for canonical in TEXT_COLUMNS:
         stage[canonical] = _as_categorical(out[canonical]) if canonical in out else _constant(None, size)
+        if canonical in source.recode:
+            stage[canonical] = _recoded(stage[canonical], source.recode[canonical])
     periods = parse_periods(out["period"], framework.year_start_month, date_format=source.date_format)
     stage["period"] = periods.frame["period"].array
     stage["period_start"] = periods.frame["period_start"].to_numpy()
@@ -328,6 +330,15 @@ def _as_categorical(column: pd.Series) -> pd.Categorical:
     labels = pd.Index([c for c in cleaned if c is not None], dtype=object).unique()
     lookup = np.append(labels.get_indexer(pd.Index(cleaned, dtype=object)), -1)
     return pd.Categorical.from_codes(lookup[np.asarray(codes)], categories=labels)
+
+
+def _recoded(column: pd.Categorical, recode: dict[str, str]) -> pd.Categorical:
+    """Source values replaced by the ids they stand for (once per distinct value); others kept as written."""
+    names = [recode.get(str(c), str(c)) for c in column.categories]
+    labels = pd.Index(names, dtype=object).unique()
+    lookup = np.append(labels.get_indexer(pd.Index(names, dtype=object)), -1)
+    codes = np.asarray(column.codes, dtype="int64")
+    return pd.Categorical.from_codes(lookup[np.where(codes < 0, len(names), codes)], categories=labels)
 
 
 def _sum_duplicates(stage: pd.DataFrame) -> pd.DataFrame:

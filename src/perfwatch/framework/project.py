@@ -156,6 +156,17 @@ class DataSource(Model):
         default_factory=dict,
         description="Canonical column → one value for every row, e.g. `{indicator: CI-12}` or `{area: kent}`.",
     )
+    recode: dict[Literal["indicator", "area", "band", "flag"], dict[str, str]] = Field(
+        default_factory=dict,
+        description="Canonical column → {value as the source writes it: value perfwatch uses}, e.g. "
+        "`{indicator: {'ASCOF 2B(1)': ASCOF-2B1}}` or `{area: {'NHS Forth Valley': forth-valley}}`. Values "
+        "not listed are used as written.",
+    )
+    ends_at_blank_row: bool = Field(
+        False,
+        description="The table ends at its first blank row: notes and sources under a spreadsheet table are "
+        "not read as data (said in one `info` line).",
+    )
     filter: dict[str, Scalar | list[Scalar]] = Field(
         default_factory=dict,
         description="Source column → the value (or list of values) of the rows to keep; other rows are ignored.",
@@ -181,6 +192,18 @@ class DataSource(Model):
             return {
                 k: (_as_text(v) if k not in ("value", "numerator", "denominator") else v)
                 for k, v in value.items()
+            }
+        return value
+
+    @field_validator("recode", mode="before")
+    @classmethod
+    def _recode_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                column: {str(_as_text(k)): _as_text(v) for k, v in pairs.items()}
+                if isinstance(pairs, dict)
+                else pairs
+                for column, pairs in value.items()
             }
         return value
 
