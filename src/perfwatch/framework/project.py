@@ -35,7 +35,7 @@ CanonicalColumn = Literal[
     "indicator", "area", "period", "band", "value", "numerator", "denominator", "ci_lower", "ci_upper",
     "flag", "note",
 ]  # fmt: skip
-NATIONAL_FORMATS = ("fingertips",)
+NATIONAL_FORMATS = ("fingertips", "phs", "statswales", "nhse-ae")
 """`format:` words naming a national publication's layout (the file itself is CSV or XLSX by its name)."""
 NumericColumn = Literal["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 Scalar = str | int | float | bool
@@ -112,10 +112,13 @@ class WideMapping(Model):
 
 class DataSource(Model):
     path: Path = Field(description="The data file: CSV, XLSX or Parquet, relative to the project file.")
-    format: Literal["csv", "xlsx", "parquet", "fingertips"] | None = Field(
+    format: Literal["csv", "xlsx", "parquet", "fingertips", "phs", "statswales", "nhse-ae"] | None = Field(
         None,
         description="File format; default from the extension (.csv/.txt, .xlsx/.xlsm, .parquet). A national "
-        "publication's layout, read as published with no mapping: `fingertips` (also recognised by its header).",
+        "publication's layout, read as published (each is also recognised by its header): `fingertips` (no "
+        "mapping at all), `phs` (Public Health Scotland open data), `statswales` (StatsWales extracts), `nhse-ae` "
+        "(NHS England monthly A&E CSV); the last three supply the area and period columns, the source names "
+        "the value and indicator.",
     )
     sheet: str | int | None = Field(
         None,
@@ -239,7 +242,7 @@ class DataSource(Model):
         clashes = [f"`{column}` ({' and '.join(how)})" for column, how in ways.items() if len(how) > 1]
         if clashes:
             raise ValueError(f"each column is given one way only: {', '.join(clashes)}")
-        if self.national_format and self.has_mapping:
+        if self.national_format == "fingertips" and self.has_mapping:
             raise ValueError(
                 f"a `format: {self.format}` source is read as published and needs no mapping: remove "
                 "`columns`, `constants`, `compute`, `wide` and `sheet_is` (a `filter` may stay)"
