@@ -169,6 +169,24 @@ def test_project_listing_the_export_by_path_validates_clean_with_strict(tmp_path
     assert result.exit_code == 0, result.output
     assert "error" not in result.output and "warning" not in result.output
 
+    exported = CliRunner().invoke(cli, ["export", "--strict", "--out", str(tmp_path / "results.csv")])
+    assert exported.exit_code == 0, exported.output
+    results = pd.read_csv(tmp_path / "results.csv", dtype={"period": str})
+    raw = published()
+    raw = raw[raw["Category Type"].isna() & raw["Area Code"].isin(["E92000001", "E10000016", "E06000035"])]
+    raw = raw.drop_duplicates(["Indicator ID", "Sex", "Area Code", "Time period"])
+    assert len(results) == len(raw)  # every published figure for the framework's areas, once
+    for column, ours in (
+        ("Value", "value"),
+        ("Lower CI 95.0 limit", "ci_lower"),
+        ("Upper CI 95.0 limit", "ci_upper"),
+    ):
+        assert sorted(results[ours].round(6)) == sorted(raw[column].round(6))
+
+    built = CliRunner().invoke(cli, ["report", "--strict", "--out", str(tmp_path / "build")])
+    assert built.exit_code == 0, built.output
+    assert list((tmp_path / "build").glob("*.html"))
+
 
 # --- the export's own verdict against England beside perfwatch's (evaluated) ---
 
