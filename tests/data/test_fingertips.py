@@ -218,3 +218,11 @@ def test_a_different_published_verdict_is_a_warning_naming_indicator_area_and_pe
     assert [(f.code, f.severity, f.line) for f in found] == [("benchmark-differs", "warning", target + 1)]
     assert found[0].message.startswith("SUI, kent, 2020 - 22:")
     assert "worse" in found[0].message
+
+
+def test_other_series_of_a_named_indicator_are_left_out_with_one_line():
+    obs = load_observations(framework([INDICATORS[0]]), [EXPORT])
+    left = [f for f in obs.findings if f.code == "fingertips-other-series"]
+    assert len(left) == 1 and left[0].severity == "info"
+    assert "sex Female, age All ages" in left[0].message
+    assert set(obs.frame["indicator"]) == {"LE-M"}

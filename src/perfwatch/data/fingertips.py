@@ -94,8 +94,10 @@ def _series_rows(
     rows &= (parts["Category Type"] == (spec.category_type or "")).to_numpy()
     rows &= (parts["Category"] == (spec.category or "")).to_numpy()
     for column, wanted in (("Sex", spec.sex), ("Age", spec.age)):
-        if wanted is not None:
-            rows &= (parts[column].astype(object).str.casefold() == wanted.casefold()).to_numpy()
+        if wanted is not None:  # compared once per distinct value, ignoring case
+            values = parts[column]
+            matching = np.flatnonzero(values.cat.categories.str.casefold() == wanted.casefold())
+            rows &= np.isin(values.cat.codes.to_numpy(), matching)
     combinations = pd.DataFrame({c: parts[c][rows].astype(object) for c in ("Sex", "Age")}).drop_duplicates()
     if len(combinations) > 1:
         listed = "; ".join(f"sex: {s}, age: {a}" for s, a in combinations.itertuples(index=False))
@@ -152,6 +154,18 @@ def adapt_fingertips(table: Table, framework: Framework) -> Adapted:
             f"{_count(breakdown.sum(), 'inequality breakdown row')} (Category Type "
             f"{_examples(parts['Category Type'][breakdown])}) are kept out of the indicators' own series; "
             "report one as its own indicator with `fingertips: {id: ..., category_type: ..., category: ...}`",
+        )
+
+    other_series = ~used & ~unclaimed_id & (parts["Category Type"] == "").to_numpy()
+    if other_series.any():
+        shown = pd.DataFrame(
+            {c: parts[c][other_series].astype(object) for c in ("Sex", "Age")}
+        ).drop_duplicates()
+        info(
+            "fingertips-other-series",
+            f"{_count(other_series.sum(), 'row')} of other series of the named indicators were left out ("
+            f"{_examples(f'sex {s}, age {a}' for s, a in shown.itertuples(index=False))}); name one with "
+            "`fingertips: {id: ..., sex: ..., age: ...}` to report it",
         )
 
     area_code = _text(frame, "Area Code").iloc[positions].astype(object).to_numpy()

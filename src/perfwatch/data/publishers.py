@@ -101,7 +101,7 @@ def phs_layout(frame: pd.DataFrame, value_column: str | None) -> Layout:
     notes = []
     qualifier = _first(frame, (f"{value_column}QF",)) if value_column else None
     if qualifier is not None:
-        flags = frame[qualifier].astype(object).map(lambda q: str(q).strip().lower() if pd.notna(q) else "")
+        flags = _distinct_map(frame[qualifier], lambda q: q.strip().lower()).fillna("")
         blank = frame[value_column].isna().to_numpy()
         confidential = blank & (flags == "c").to_numpy()
         if confidential.any():  # blank because suppressed, not because unknown
@@ -163,7 +163,7 @@ def nhse_ae_layout(frame: pd.DataFrame) -> Layout:
     frame[parent] = _distinct_map(frame[parent], str.strip)
     total = np.zeros(len(frame), dtype=bool)
     for column in (org, period, parent):
-        total |= (frame[column].astype(object).map(lambda v: str(v).strip().upper()) == "TOTAL").to_numpy()
+        total |= (_distinct_map(frame[column], lambda v: v.strip().upper()) == "TOTAL").to_numpy()
     notes = []
     if total.any():
         months = pd.unique(frame.loc[~total, period].dropna())
