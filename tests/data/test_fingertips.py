@@ -226,3 +226,14 @@ def test_other_series_of_a_named_indicator_are_left_out_with_one_line():
     assert len(left) == 1 and left[0].severity == "info"
     assert "sex Female, age All ages" in left[0].message
     assert set(obs.frame["indicator"]) == {"LE-M"}
+
+
+def test_pooled_periods_are_stale_when_the_next_rolling_period_was_due():
+    """Life expectancy 2020 - 22 with a 15-month lag: 2021 - 23 could be published from April 2025."""
+    codes = {
+        as_of: {f.message.split(":")[0] for f in load_observations(framework(), [EXPORT], as_of=as_of).findings
+                if f.code == "stale-data"}
+        for as_of in (datetime.date(2025, 3, 31), datetime.date(2025, 9, 30))
+    }  # fmt: skip
+    assert "LE-M" not in codes[datetime.date(2025, 3, 31)]
+    assert {"LE-M", "LE-F"} <= codes[datetime.date(2025, 9, 30)]

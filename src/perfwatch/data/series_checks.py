@@ -176,9 +176,12 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
     )  # fmt: skip
     indicator_codes = stage["indicator"].cat.codes.to_numpy()
     lag = _per_indicator(stage, {i.id: i.lag_months for i in framework.indicators.values()}, 0, "int64")
+    # Pooled periods roll on by the indicator's frequency (2019 - 21, then 2020 - 22): a new one is due then.
+    renewed = np.where((months > 12) & (wider > 0), wider, step)
     latest = (
         pd.DataFrame(
-            {"indicator": indicator_codes, "end": starts + months - 1, "step": step, "lag": lag}, copy=False
+            {"indicator": indicator_codes, "end": starts + months - 1, "step": renewed, "lag": lag},
+            copy=False,
         )
         .groupby("indicator")
         .agg(end=("end", "max"), step=("step", "max"), lag=("lag", "max"))
