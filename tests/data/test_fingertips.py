@@ -116,10 +116,17 @@ def test_an_id_with_several_series_must_name_one():
     assert obs.frame.empty
 
 
-def test_confidence_998_takes_the_998_interval():
-    obs = load_observations(framework(defaults={"confidence": 0.998}), [EXPORT])
+def test_both_published_intervals_are_kept_and_evaluation_shows_the_one_at_its_confidence():
+    fw = framework(defaults={"confidence": 0.998})
+    obs = load_observations(fw, [EXPORT])
     england = obs.frame[(obs.frame["indicator"] == "LE-M") & (obs.frame["area"] == "england")].iloc[0]
-    assert (england["ci_lower"], england["ci_upper"]) == (79.05, 79.75)
+    assert (england["ci_lower"], england["ci_upper"]) == (79.2, 79.6)  # the 95% limits
+    assert (england["ci998_lower"], england["ci998_upper"]) == (79.05, 79.75)
+    table = evaluate(fw, obs.frame, as_of=datetime.date(2024, 9, 30)).table
+    shown = table[(table["indicator"] == "LE-M") & (table["area"] == "england")].iloc[0]
+    assert (shown["ci_lower"], shown["ci_upper"]) == (79.05, 79.75)
+    pa = table[(table["indicator"] == "PA") & (table["area"] == "kent")].iloc[0]
+    assert (pa["ci_lower"], pa["ci_upper"]) == (62.3, 70.1)  # published, not Wilson from 900 / 1400
 
 
 def test_lag_and_known_gaps_leave_nothing_to_warn_about():

@@ -300,8 +300,9 @@ def _fraction_percentages(
     for code in np.flatnonzero(converted):
         rows = group == code
         value[rows] *= 100
-        for column in ("ci_lower", "ci_upper"):
-            stage.loc[rows, column] = stage.loc[rows, column] * 100
+        for column in ("ci_lower", "ci_upper", "ci998_lower", "ci998_upper"):
+            if column in stage:
+                stage.loc[rows, column] = stage.loc[rows, column] * 100
         first = stage.iloc[int(np.argmax(rows))]
         out.add(
             Finding(

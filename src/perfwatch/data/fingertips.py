@@ -31,6 +31,8 @@ FINGERTIPS_COLUMNS = (
 _RECOGNISED_BY = ("Indicator ID", "Area Code", "Time period", "Value", "Lower CI 95.0 limit", "Category Type")
 _SERIES_COLUMNS = ("Sex", "Age", "Category Type", "Category")
 COMPARED_TO_ENGLAND = "Compared to England value or percentiles"
+PUBLISHED_998 = ("ci998_lower", "ci998_upper")
+"""Optional observation columns: 99.8% limits published beside the 95% ones (`ci_lower`, `ci_upper`)."""
 SHOWN_EXAMPLES = 5
 
 
@@ -51,6 +53,8 @@ class Adapted:
     table: Table
     findings: list[Finding]
     published_comparison: pd.DataFrame | None = None
+    intervals_998: dict[str, np.ndarray] | None = None
+    """The published 99.8% limits, row for row with `table` (the observations' optional ci998 columns)."""
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -188,15 +192,6 @@ def adapt_fingertips(table: Table, framework: Framework) -> Adapted:
     else:
         area = area_code
 
-    confidence = {i.id: i.confidence or framework.defaults.confidence for i in named}
-    high = np.array([confidence[label] == 0.998 for label in labels] + [False])[indicator_codes]
-    level = np.where(high, "99.8", "95.0")
-
-    def interval(side: str) -> np.ndarray:
-        narrow = _number(frame, f"{side} CI 95.0 limit")[positions]
-        wide = _number(frame, f"{side} CI 99.8 limit")[positions]
-        return np.where(level == "99.8", wide, narrow)
-
     out = pd.DataFrame(
         {
             "indicator": pd.Categorical.from_codes(
@@ -205,11 +200,13 @@ def adapt_fingertips(table: Table, framework: Framework) -> Adapted:
             "area": pd.Categorical(area),
             "period": _text(frame, "Time period").iloc[positions].to_numpy(),
             "value": _number(frame, "Value")[positions],
-            "ci_lower": interval("Lower"),
-            "ci_upper": interval("Upper"),
+            "ci_lower": _number(frame, "Lower CI 95.0 limit")[positions],
+            "ci_upper": _number(frame, "Upper CI 95.0 limit")[positions],
             "numerator": _number(frame, "Count")[positions],
             "denominator": _number(frame, "Denominator")[positions],
             "note": _text(frame, "Value note").iloc[positions].to_numpy(),
+            "ci998_lower": _number(frame, "Lower CI 99.8 limit")[positions],
+            "ci998_upper": _number(frame, "Upper CI 99.8 limit")[positions],
         }
     )
     rows = table.rows[positions]
@@ -232,5 +229,6 @@ def adapt_fingertips(table: Table, framework: Framework) -> Adapted:
             "row": rows,
         }
     )
+    wide = {column: out.pop(column).to_numpy() for column in PUBLISHED_998}
     adapted = Table(out, rows, file, table.source, table.sheet, table.header_row)
-    return Adapted(adapted, findings, comparison)
+    return Adapted(adapted, findings, comparison, wide)

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from perfwatch.data.checks import _check
 from perfwatch.data.collector import _Collector
+from perfwatch.data.fingertips import PUBLISHED_998
 from perfwatch.data.mapping import _text_columns_of, map_table
 from perfwatch.data.national import read_national
 from perfwatch.data.observations import Observations, _empty_frame
@@ -58,6 +60,9 @@ def load_observations(
             collector.findings.extend(mapped.findings)
             if len(mapped.frame):
                 mapped.frame["published"] = national is not None
+                for column in PUBLISHED_998:  # the mapping keeps every row in order: the limits line up
+                    limits = national.intervals_998 if national is not None else None
+                    mapped.frame[column] = limits[column] if limits else np.nan
                 stages.append(mapped.frame)
     frame = _empty_frame()
     if stages:

@@ -33,6 +33,7 @@ class National:
     source: DataSource
     findings: list[Finding]
     published_comparison: pd.DataFrame | None = None
+    intervals_998: dict[str, np.ndarray] | None = None
 
 
 def national_format(table: Table, source: DataSource) -> str | None:
@@ -78,7 +79,7 @@ def read_national(table: Table, source: DataSource, framework: Framework) -> Nat
     if layout == "fingertips":
         adapted = adapt_fingertips(table, framework)
         return National(adapted.table, DataSource(path=source.path, format=file_format), adapted.findings,
-                        adapted.published_comparison)  # fmt: skip
+                        adapted.published_comparison, adapted.intervals_998)  # fmt: skip
     ready = layout_of(layout, table.frame, source.columns.get("value"))
     given = set(source.columns) | set(source.constants) | set(source.compute)
     if source.wide is not None:
