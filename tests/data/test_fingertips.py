@@ -244,3 +244,35 @@ def test_pooled_periods_are_stale_when_the_next_rolling_period_was_due():
     }  # fmt: skip
     assert "LE-M" not in codes[datetime.date(2025, 3, 31)]
     assert {"LE-M", "LE-F"} <= codes[datetime.date(2025, 9, 30)]
+
+
+def test_a_weighted_value_without_an_interval_gets_no_interval_from_counts_that_do_not_reproduce_it(tmp_path):
+    rows = list(csv.reader(EXPORT.open(encoding="utf-8")))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[0] == "93014" and row[4] == "E10000016" and row[11] == "2021/22":
+            for column in (
+                "Lower CI 95.0 limit",
+                "Upper CI 95.0 limit",
+                "Lower CI 99.8 limit",
+                "Upper CI 99.8 limit",
+            ):
+                row[header.index(column)] = ""
+    changed = tmp_path / "export.csv"
+    with changed.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    fw = framework()
+    obs = load_observations(fw, [changed])
+    assert [f.code for f in obs.findings if f.code == "fingertips-counts-dropped"] == [
+        "fingertips-counts-dropped"
+    ]
+    table = evaluate(fw, obs.frame, as_of=datetime.date(2024, 9, 30)).table
+    kent = table[
+        (table["indicator"] == "PA") & (table["area"] == "kent") & (table["period"] == "2021/22")
+    ].iloc[0]
+    assert kent["value"] == 66.2
+    assert np.isnan(kent["ci_lower"]) and np.isnan(kent["numerator"])
+    medway = table[
+        (table["indicator"] == "PA") & (table["area"] == "medway") & (table["period"] == "2021/22")
+    ]
+    assert medway["numerator"].iloc[0] == 900  # published with its interval: counts kept

@@ -9,7 +9,7 @@ Everything the export holds that the framework does not ask for is left out with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,6 +116,24 @@ def _series_rows(
     return rows, None
 
 
+def _counts_without_interval(out: pd.DataFrame, per: np.ndarray, info: Callable[[str, str], None]) -> None:
+    """Where a value is published without an interval and its counts do not reproduce it (a weighted or
+    standardised figure), the counts are dropped: an interval computed from them would sit around another
+    number than the one published."""
+    value = out["value"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        computed = out["numerator"].to_numpy() / out["denominator"].to_numpy() * per
+    differs = ~(np.abs(computed - value) <= np.maximum(0.005 * np.abs(value), 0.05))
+    unsafe = np.isnan(out["ci_lower"].to_numpy()) & ~np.isnan(value) & ~np.isnan(computed) & differs
+    if unsafe.any():
+        out.loc[unsafe, ["numerator", "denominator"]] = np.nan
+        info(
+            "fingertips-counts-dropped",
+            f"{_count(unsafe.sum(), 'value')} published without an interval and not reproduced by Count / "
+            "Denominator (weighted or standardised) are shown without an interval; their counts are not used",
+        )
+
+
 def adapt_fingertips(table: Table, framework: Framework) -> Adapted:
     """The export's rows for the framework's indicators and areas, in canonical columns."""
     frame, file = table.frame, table.file
@@ -210,6 +228,8 @@ def adapt_fingertips(table: Table, framework: Framework) -> Adapted:
         }
     )
     rows = table.rows[positions]
+    per = np.array([framework.indicators[label].effective_per for label in labels] + [1.0])[indicator_codes]
+    _counts_without_interval(out, per, info)
     repeated = out.duplicated(keep="first").to_numpy()
     if repeated.any():  # the same area under several area types (geography versions) in one API download
         info(
