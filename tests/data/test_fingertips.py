@@ -276,3 +276,14 @@ def test_a_weighted_value_without_an_interval_gets_no_interval_from_counts_that_
         (table["indicator"] == "PA") & (table["area"] == "medway") & (table["period"] == "2021/22")
     ]
     assert medway["numerator"].iloc[0] == 900  # published with its interval: counts kept
+
+
+def test_an_export_beside_an_ordinary_long_table_is_read_with_both(tmp_path):
+    long = tmp_path / "local.csv"
+    long.write_text("indicator,area,period,value\nPA,kent,2023/24,69.0\n")
+    for order in ([EXPORT, long], [long, EXPORT]):
+        obs = load_observations(framework(), order)
+        assert obs.errors == []
+        kent = obs.frame[(obs.frame["indicator"] == "PA") & (obs.frame["area"] == "kent")]
+        assert list(kent["value"]) == [66.2, 68.0, 69.0]
+        assert np.isnan(kent["ci998_lower"].iloc[-1]) and kent["ci998_lower"].iloc[0] == 62.3

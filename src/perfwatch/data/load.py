@@ -60,11 +60,16 @@ def load_observations(
             collector.findings.extend(mapped.findings)
             if len(mapped.frame):
                 mapped.frame["published"] = national is not None
-                for column in PUBLISHED_998:  # the mapping keeps every row in order: the limits line up
-                    limits = national.intervals_998 if national is not None else None
-                    mapped.frame[column] = limits[column] if limits else np.nan
+                if national is not None and national.intervals_998:
+                    for column in PUBLISHED_998:  # the mapping keeps every row in order: the limits line up
+                        mapped.frame[column] = national.intervals_998[column]
                 stages.append(mapped.frame)
     frame = _empty_frame()
+    if any(PUBLISHED_998[0] in stage for stage in stages):  # optional columns: on every stage, or on none
+        for stage in stages:
+            for column in PUBLISHED_998:
+                if column not in stage:
+                    stage[column] = np.nan
     if stages:
         stage = _concat(stages)
         frame = _check(stage, framework, collector, as_of)
