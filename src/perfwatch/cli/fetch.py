@@ -49,16 +49,12 @@ def fetch(project, area_type, parent_area_type, timeout, retries, offline, base_
     Each download is kept in data/.fingertips-cache, used when the service does not answer or with
     --offline. List data/fingertips.csv under `data:` in perfwatch.yaml; it needs no mapping.
     """
-    from perfwatch.api import resolve_inputs
-    from perfwatch.data.fetch import fetch_fingertips
-    from perfwatch.framework.load import load_framework
+    from perfwatch import api
 
-    inputs = resolve_inputs(project=project or Path("perfwatch.yaml"))
-    assert inputs.project is not None
-    data_folder = inputs.project.root / "data"
-    fetched = fetch_fingertips(
-        load_framework(inputs.framework), data_folder, base_url=base_url, area_type=area_type,
-        parent_area_type=parent_area_type, timeout=timeout, retries=retries, offline=offline,
+    inputs = api.resolve_inputs(project=project or Path("perfwatch.yaml"))
+    fetched = api.fetch(
+        inputs, base_url=base_url, area_type=area_type, parent_area_type=parent_area_type,
+        timeout=timeout, retries=retries, offline=offline,
     )  # fmt: skip
     for problem in fetched.problems:
         click.echo(
@@ -68,7 +64,7 @@ def fetch(project, area_type, parent_area_type, timeout, retries, offline, base_
         cached = f", {len(fetched.cached)} from the cache" if fetched.cached else ""
         click.echo(f"wrote {fetched.export} ({len(fetched.downloaded)} indicators downloaded{cached})")
     listed = {Path(source.path).resolve() for source in inputs.data}
-    if fetched.export.resolve() not in listed:
+    if fetched.export.resolve() not in listed and inputs.project is not None:
         click.echo(
             f"add `{fetched.export.relative_to(inputs.project.root)}` to `data:` in perfwatch.yaml", err=True
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import OBSERVATIONS
 from perfwatch.data.checks import _check
 from perfwatch.data.collector import _Collector
 from perfwatch.data.fingertips import PUBLISHED_998
@@ -75,7 +76,11 @@ def load_observations(
         frame = _check(stage, framework, collector, as_of)
     findings = sorted(collector.findings, key=lambda f: (f.file, f.line or 0, f.code))
     published = pd.concat(comparisons, ignore_index=True) if comparisons else None
-    return Observations(frame, promote_warnings(findings) if strict else findings, published)
+    return Observations(
+        OBSERVATIONS.check(frame, "load_observations"),
+        promote_warnings(findings) if strict else findings,
+        published,
+    )
 
 
 def _concat(stages: list[pd.DataFrame]) -> pd.DataFrame:
