@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from perfwatch.data.commentary import Commentary
+    from perfwatch.data.fetch import Fetched
     from perfwatch.evaluate.results import Results
     from perfwatch.framework.cycles import Due
     from perfwatch.framework.model import Action, Framework
@@ -155,6 +156,8 @@ class Loaded:
     actions: list[Action] = field(default_factory=list)
     commentary: Commentary | None = None
     strict: bool = False
+    #: A Fingertips export's own benchmark verdicts (`Observations.published_comparisons`), if any.
+    published_comparisons: pd.DataFrame | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -195,6 +198,7 @@ def load(inputs: Inputs, *, strict: bool = False, as_of: date | None = None) -> 
 
         observations = load_observations(framework, inputs.data, strict=strict, as_of=as_of)
         loaded.observations = observations.frame
+        loaded.published_comparisons = observations.published_comparisons
         loaded.findings += observations.findings
     else:
         where = (
@@ -268,8 +272,12 @@ def run(
 
 
 def _evaluation_warnings(loaded: Loaded, results: Results) -> list[Finding]:
-    """Warnings the evaluation raised (stale data, outcomes without actions), located at the framework."""
-    return [replace(f, file=str(loaded.inputs.framework)) for f in results.findings]
+    """Warnings the evaluation raised (stale data, outcomes without actions), located at the framework, and
+    where a Fingertips export's own benchmark verdict differs from perfwatch's."""
+    from perfwatch.evaluate.published import published_disagreements
+
+    found = [replace(f, file=str(loaded.inputs.framework)) for f in results.findings]
+    return found + published_disagreements(results.table, loaded.published_comparisons, loaded.framework)
 
 
 def _check_report_period(period: str | None, framework: Framework) -> None:
@@ -520,10 +528,28 @@ def export(
 
 def timetable(inputs: Inputs, start: date | None = None, months: int = 12) -> list[Due]:
     """`perfwatch timetable`: the reports due from `start` (default: the report date) for `months` months."""
+    from perfwatch.framework.cycles import latest_data_ends
     from perfwatch.framework.cycles import timetable as due_reports
     from perfwatch.framework.load import load_framework
 
-    return due_reports(load_framework(inputs.framework), inputs.report_date(start), months)
+    framework = load_framework(inputs.framework)
+    ends = None
+    if inputs.data:  # "new data" from the data itself, not from the frequency
+        from perfwatch.data.load import load_observations
+
+        ends = latest_data_ends(load_observations(framework, inputs.data).frame)
+    return due_reports(framework, inputs.report_date(start), months, data_ends=ends)
+
+
+def fetch(inputs: Inputs, **options) -> Fetched:
+    """`perfwatch fetch`: every Fingertips indicator the framework names, downloaded (or taken from the
+    cache) into the project's `data/fingertips.csv`. `options` are `data.fetch.fetch_fingertips`'s."""
+    from perfwatch.data.fetch import fetch_fingertips
+    from perfwatch.framework.load import load_framework
+
+    if inputs.project is None:
+        raise PerfwatchError("`perfwatch fetch` needs a project file (perfwatch.yaml)")
+    return fetch_fingertips(load_framework(inputs.framework), inputs.project.root / "data", **options)
 
 
 def check_framework_file(path: Path, *, strict: bool = False) -> list[Finding]:

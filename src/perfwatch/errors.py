@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
+"""`info` says what was done with the input (e.g. rows of a national export left out); `--strict` keeps it."""
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -81,9 +82,9 @@ def errors_only(findings: list[Finding]) -> list[Finding]:
 
 
 def promote_warnings(findings: list[Finding]) -> list[Finding]:
-    """`--strict`: every warning becomes an error."""
+    """`--strict`: every warning becomes an error (information stays information)."""
     return [
-        Finding(f.file, f.line, f.column, "error", f.code, f.message, f.loc) if not f.is_error else f
+        Finding(f.file, f.line, f.column, "error", f.code, f.message, f.loc) if f.severity == "warning" else f
         for f in findings
     ]
 

@@ -260,3 +260,19 @@ def test_validate_and_report_accept_and_reject_the_same_projects(project, files,
         assert (checked.exit_code == 0) == (built.exit_code == 0), (checked.output, built.output)
         if accepted is not None and not strict:
             assert (checked.exit_code == 0) == accepted, checked.output
+
+
+def test_timetable_takes_new_data_from_the_project_data(project):
+    """`api.timetable` reads the project's data: an indicator is new only where the data holds its period."""
+    from datetime import date
+
+    from perfwatch import api
+
+    rows = (project / "data.csv").read_text(encoding="utf-8").splitlines()
+    (project / "data.csv").write_text("\n".join(r for r in rows if not r.startswith("P2")), encoding="utf-8")
+    inputs = api.resolve_inputs(project=project / "perfwatch.yaml")
+    november = [d for d in api.timetable(inputs, date(2024, 6, 15), 6) if d.period.label == "Q2 2024/25"]
+    assert november[0].new_data == ("P1",) and november[0].stale == ("P2",)
+    inputs.data = []  # without data, from the frequency alone
+    november = [d for d in api.timetable(inputs, date(2024, 6, 15), 6) if d.period.label == "Q2 2024/25"]
+    assert november[0].new_data == ("P1", "P2")

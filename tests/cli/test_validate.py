@@ -232,3 +232,14 @@ def test_project_file_named_explicitly_is_checked_as_a_project(tmp_path):
     result = run("validate", str(project))
     assert result.exit_code == 1, result.output
     assert f"{project}:2:1: error[unknown-key]" in result.stdout
+
+
+def test_info_findings_are_notices_count_as_nothing_and_strict_keeps_them():
+    from perfwatch.errors import promote_warnings
+
+    info = Finding("data.csv", None, None, "info", "other-areas", "12 rows for 3 areas were left out")
+    assert github_annotation(info).startswith("::notice file=data.csv,")
+    assert summary_line([info], 1) == "The framework is valid."
+    assert promote_warnings([info]) == [info]
+    warning = Finding("data.csv", 2, None, "warning", "stale-data", "m")
+    assert summary_line([info, warning], 1) == "1 warning in 1 file; no errors."

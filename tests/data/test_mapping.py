@@ -266,3 +266,96 @@ def test_a_filter_that_matches_nothing_is_a_warning_naming_the_file(fixtures):
     assert len(unmatched) == 1
     assert unmatched[0].severity == "warning" and unmatched[0].file.endswith("scotland_slice.csv")
     assert "18plus" in unmatched[0].message  # the values the column does hold
+
+
+def test_a_filter_that_matches_no_rows_says_so_and_lists_what_the_column_holds(fixtures):
+    framework = framework_with(
+        {"id": "DD-BD", "title": "Delayed discharge bed days", "unit": "count", "polarity": "lower_is_better"},
+        [{"id": "forth-valley", "name": "Forth Valley", "level": "board", "code": "S08000019"}],
+    )  # fmt: skip
+    source = DataSource.model_validate(
+        {
+            "path": fixtures / "scotland_slice.csv",
+            "filter": {"age_group": "18plus", "delay_reason": "All delay reasons (total)"},
+            "columns": {"area": "hb_code", "period": "date", "value": "num_delayed_bed_days"},
+            "constants": {"indicator": "DD-BD"},
+        }
+    )
+    observations = load_observations(framework, [source])
+    assert observations.errors == []
+    [unmatched] = [f for f in observations.findings if f.code == "filter-matches-nothing"]
+    assert unmatched.line == 1 and unmatched.severity == "warning"
+    assert "matches no rows" in unmatched.message and "All Delay Reasons" in unmatched.message
+
+
+ASCOF_TABLE = """Measure,Council,Year,Outcome
+ASCOF 2B(1),Kent,2022/23,82.4
+ASCOF 2B(1),Kent,2023/24,83.1
+ASCOF 1C(2A),Kent,2023/24,31.0
+
+Source: NHS England Adult Social Care Outcomes Framework,,,
+"Note: 2B(1) is the proportion still at home 91 days after discharge into reablement",,,
+"""
+
+
+def ascof_framework() -> Framework:
+    return Framework.model_validate(
+        {
+            "perfwatch": 1, "id": "ascof", "title": "ASCOF",
+            "areas": [{"id": "kent", "name": "Kent", "level": "county"}],
+            "themes": [{"id": "T", "title": "T", "outcomes": [{"id": "O", "title": "O", "indicators": [
+                {"id": "ASCOF-2B1", "title": "Still at home 91 days on", "unit": "percentage",
+                 "polarity": "higher_is_better", "frequency": "annual"},
+                {"id": "ASCOF-1C2A", "title": "Direct payments", "unit": "percentage",
+                 "polarity": "higher_is_better", "frequency": "annual"},
+            ]}]}],
+        }
+    )  # fmt: skip
+
+
+def ascof_source(path, **options) -> DataSource:
+    return DataSource.model_validate(
+        {
+            "path": path, "columns": {"indicator": "Measure", "area": "Council", "period": "Year", "value": "Outcome"},
+            "recode": {"indicator": {"ASCOF 2B(1)": "ASCOF-2B1", "ASCOF 1C(2A)": "ASCOF-1C2A"},
+                       "area": {"Kent": "kent"}},
+            **options,
+        }
+    )  # fmt: skip
+
+
+def test_recode_turns_published_ids_into_framework_ids_and_the_table_ends_at_the_blank_row(tmp_path):
+    path = tmp_path / "ascof.csv"
+    path.write_text(ASCOF_TABLE)
+    observations = load_observations(ascof_framework(), [ascof_source(path, ends_at_blank_row=True)])
+    assert observations.errors == []
+    frame = observations.frame
+    assert sorted(zip(frame["indicator"].astype(str), frame["period"].astype(str), frame["value"], strict=True)) == [
+        ("ASCOF-1C2A", "2023/24", 31.0), ("ASCOF-2B1", "2022/23", 82.4), ("ASCOF-2B1", "2023/24", 83.1),
+    ]  # fmt: skip
+    ended = [f for f in observations.findings if f.code == "table-end"]
+    assert [(f.severity, f.line) for f in ended] == [("info", 5)]
+    assert "2 filled rows" in ended[0].message
+
+
+def test_without_ends_at_blank_row_notes_under_the_table_are_reported_not_read_as_data(tmp_path):
+    path = tmp_path / "ascof.csv"
+    path.write_text(ASCOF_TABLE)
+    observations = load_observations(ascof_framework(), [ascof_source(path)])
+    assert {f.line for f in observations.errors} >= {6, 7}
+    assert len(observations.frame) == 3
+
+
+def test_the_table_ends_at_the_blank_row_in_a_workbook_too(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "ascof.xlsx"
+    with xlsxwriter.Workbook(path) as workbook:
+        sheet = workbook.add_worksheet("Table 1")
+        for number, line in enumerate(ASCOF_TABLE.splitlines()):
+            for column, cell in enumerate(line.split(",") if line else []):
+                sheet.write(number, column, float(cell) if cell[:1].isdigit() and "/" not in cell else cell)
+    observations = load_observations(ascof_framework(), [ascof_source(path, ends_at_blank_row=True)])
+    assert observations.errors == []
+    assert len(observations.frame) == 3
+    assert [f.line for f in observations.findings if f.code == "table-end"] == [5]

@@ -70,3 +70,33 @@ def test_monthly_cycle_covers_the_latest_complete_month():
         months=("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     )
     assert report_period(monthly, date(2019, 5, 2), 4).label == "2019-03"
+
+
+def _annual_framework(**indicator):
+    return Framework.model_validate(
+        {
+            "perfwatch": 1, "id": "t", "title": "t",
+            "reporting": {"cycles": [{"id": "board", "title": "Board", "kind": "performance",
+                                      "months": ["jul", "nov", "mar"]}]},
+            "themes": [{"id": "T", "title": "t", "outcomes": [{"id": "O", "title": "o", "indicators": [
+                {"id": "A", "title": "a", "unit": "count", "polarity": "higher_is_better", "frequency": "annual",
+                 **indicator},
+            ]}]}],
+        }
+    )  # fmt: skip
+
+
+def test_a_publication_lag_moves_new_data_to_when_it_can_exist():
+    """2023/24 ends March 2024: with no lag it is new for July 2024; published 15 months on, not until 2025."""
+    assert timetable(_annual_framework(), date(2024, 6, 15))[0].new_data == ("A",)
+    lagged = timetable(_annual_framework(lag="15 months"), date(2024, 6, 15), months=12)
+    assert [d.new_data for d in lagged] == [(), (), ()]
+
+
+def test_with_data_new_data_is_what_the_data_holds():
+    framework = _annual_framework()
+    year_2023_24_end = 2024 * 12 + 3
+    dues = timetable(framework, date(2024, 6, 15), data_ends={"A": year_2023_24_end})
+    assert dues[0].new_data == ("A",)
+    assert timetable(framework, date(2024, 6, 15), data_ends={"A": year_2023_24_end - 12})[0].new_data == ()
+    assert timetable(framework, date(2024, 6, 15), data_ends={})[0].new_data == ()

@@ -61,9 +61,14 @@ def test_numeric_ids_and_periods_are_allowed_but_patterns_kept(schema):
     assert len(messages) == 1 and "does not match" in messages[0]
 
 
-def test_reference_documents_every_field():
-    text = docgen.reference_markdown()
-    for model in docgen._models():
+@pytest.mark.parametrize(
+    ("write", "root"),
+    [(docgen.reference_markdown, docgen.Framework), (docgen.project_reference_markdown, docgen.Project)],
+    ids=["framework", "project"],
+)
+def test_reference_documents_every_field(write, root):
+    text = write()
+    for model in docgen._models(root):
         assert f"## {model.__name__}" in text
         for name, info in model.model_fields.items():
             assert info.description, f"{model.__name__}.{name} has no description"

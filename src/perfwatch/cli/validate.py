@@ -136,7 +136,8 @@ def _json_finding(finding: Finding) -> dict:
 def summary_line(findings: list[Finding], file_count: int) -> str:
     """`2 errors and 1 warning in 3 files`, or `All 6 frameworks are valid.`"""
     errors = sum(f.is_error for f in findings)
-    warnings = len(findings) - errors
+    warnings = sum(f.severity == "warning" for f in findings)
+    findings = [f for f in findings if f.severity != "info"]
     files = _plural(file_count, "file")
     if not findings:
         return (
@@ -163,7 +164,8 @@ def github_annotation(finding: Finding) -> str:
         if finding.column is not None:
             properties.append(f"col={finding.column}")
     properties.append(f"title={_escape_property(f'perfwatch {finding.code}')}")
-    return f"::{finding.severity} {','.join(properties)}::{_escape_data(finding.message)}"
+    command = "notice" if finding.severity == "info" else finding.severity
+    return f"::{command} {','.join(properties)}::{_escape_data(finding.message)}"
 
 
 def _escape_data(text: str) -> str:

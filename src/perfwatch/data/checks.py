@@ -165,7 +165,8 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
                       for x in _labels(rows)],
     )  # fmt: skip
     refuse_impossible(stage, value, value_given, numerator, denominator, unit, out)
-    _value_mismatch(stage, value_given & numeric, value, computed, out)
+    published = stage["published"].to_numpy(dtype=bool)  # weighted or standardised: counts need not agree
+    _value_mismatch(stage, value_given & numeric & ~published, value, computed, out)
     _frequency_fit(stage, framework, out)
     stage = _duplicates(stage, out)
     _series_checks(stage, framework, out, as_of)
@@ -300,8 +301,9 @@ def _fraction_percentages(
     for code in np.flatnonzero(converted):
         rows = (group == code) & ~written_percent
         value[rows] *= 100
-        for column in ("ci_lower", "ci_upper"):
-            stage.loc[rows, column] = stage.loc[rows, column] * 100
+        for column in ("ci_lower", "ci_upper", "ci998_lower", "ci998_upper"):
+            if column in stage:
+                stage.loc[rows, column] = stage.loc[rows, column] * 100
         first = stage.iloc[int(np.argmax(rows))]
         out.add(
             Finding(

@@ -8,12 +8,15 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from perfwatch.contracts import OBSERVATIONS
 from perfwatch.data.checks import _check
 from perfwatch.data.collector import _Collector
+from perfwatch.data.fingertips import PUBLISHED_998
 from perfwatch.data.mapping import _text_columns_of, map_table
+from perfwatch.data.national import read_national
 from perfwatch.data.observations import Observations, _empty_frame
 from perfwatch.data.readers import read_tables
 from perfwatch.errors import Finding, promote_warnings
@@ -39,21 +42,44 @@ def load_observations(
     """
     collector = _Collector()
     stages = []
+    comparisons = []
     for source in _sources(sources):
         tables, findings = read_tables(source, _text_columns_of(source))
         collector.findings.extend(findings)
         for table in tables:
-            mapped = map_table(table, source, framework)
+            national = read_national(table, source, framework)
+            if national is not None:
+                collector.findings.extend(national.findings)
+                if national.published_comparison is not None:
+                    comparisons.append(national.published_comparison)
+                if national.table is None:
+                    continue
+                table, source_used = national.table, national.source
+            else:
+                source_used = source
+            mapped = map_table(table, source_used, framework)
             collector.findings.extend(mapped.findings)
             if len(mapped.frame):
+                mapped.frame["published"] = national is not None
+                if national is not None and national.intervals_998:
+                    for column in PUBLISHED_998:  # the mapping keeps every row in order: the limits line up
+                        mapped.frame[column] = national.intervals_998[column]
                 stages.append(mapped.frame)
     frame = _empty_frame()
+    if any(PUBLISHED_998[0] in stage for stage in stages):  # optional columns: on every stage, or on none
+        for stage in stages:
+            for column in PUBLISHED_998:
+                if column not in stage:
+                    stage[column] = np.nan
     if stages:
         stage = _concat(stages)
         frame = _check(stage, framework, collector, as_of)
     findings = sorted(collector.findings, key=lambda f: (f.file, f.line or 0, f.code))
+    published = pd.concat(comparisons, ignore_index=True) if comparisons else None
     return Observations(
-        OBSERVATIONS.check(frame, "load_observations"), promote_warnings(findings) if strict else findings
+        OBSERVATIONS.check(frame, "load_observations"),
+        promote_warnings(findings) if strict else findings,
+        published,
     )
 
 

@@ -105,6 +105,39 @@ def _evaluate(tree: ast.AST, columns: dict[str, np.ndarray]) -> np.ndarray:
     raise ValueError(f"unexpected expression part {type(tree).__name__}")
 
 
+def apply_filter(table: Table, source: DataSource) -> tuple[Table, str | None] | str:
+    """The table's rows that the source's `filter` keeps, with a note when it keeps none; or why the
+    filter cannot be applied (a column that is not there).
+
+    A filter that keeps no row is a mistake (a value spelled differently, a code from another release),
+    never an empty source: the note lists the values the column does hold.
+    """
+    frame, keep = table.frame, np.ones(len(table.frame), dtype=bool)
+    unmatched: str | None = None
+    for name, wanted in source.filter.items():
+        column = _lookup_column(frame, name)
+        if column is None:
+            return (
+                f"there is no column {name!r} (named in `filter`){did_you_mean(name, [str(c) for c in frame.columns])}; "
+                f"the columns are: {', '.join(map(str, frame.columns))}"
+            )
+        matched = _matches(frame[column], wanted)
+        if len(frame) and not (keep & matched).any() and unmatched is None:
+            held = pd.Series(distinct_values(frame[column])[1], dtype=object).dropna().map(str)
+            sample = ", ".join(sorted(held.unique())[:10])
+            unmatched = (
+                f"`filter: {{{name}: {wanted!r}}}` matches no rows"
+                + (" left by the filters before it" if matched.any() else "")
+                + f"; the column {column!r} holds: {sample}{' ...' if held.nunique() > 10 else ''}"
+            )
+        keep &= matched
+    kept = Table(
+        frame.loc[keep].reset_index(drop=True), table.rows[keep], table.file, table.source, table.sheet,
+        table.header_row,
+    )  # fmt: skip
+    return kept, unmatched
+
+
 def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped:
     """Turn one read table into canonical columns (values cleaned, periods parsed)."""
     findings: list[Finding] = []
@@ -124,29 +157,18 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
 
     used: set[str] = set()
     if source.filter:
-        keep = np.ones(len(frame), dtype=bool)
-        for name, wanted in source.filter.items():
-            column = _lookup_column(frame, name)
-            if column is None:
-                return missing_column(name, "`filter`")
-            used.add(column)
-            matched = _matches(frame[column], wanted)
-            if len(frame) and not matched.any():
-                seen = ", ".join(repr(str(v)) for v in pd.unique(frame[column].dropna())[:5])
-                where = f"sheet {table.sheet!r}: " if table.sheet else ""
-                findings.append(
-                    Finding(
-                        table.file,
-                        table.header_row,
-                        None,
-                        "warning",
-                        "filter-matches-nothing",
-                        f"{where}the filter {name}: {wanted!r} matches none of the {len(frame)} rows, so nothing "
-                        f"from this source is reported; the column holds values such as {seen}",
-                    )  # fmt: skip
-                )
-            keep &= matched
-        frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
+        filtered = apply_filter(table, source)
+        if isinstance(filtered, str):
+            return mapping_error(filtered)
+        kept, unmatched = filtered
+        if unmatched:  # the source is read and reports nothing: said, never silent (a warning, not a stop)
+            where = f"sheet {table.sheet!r}: " if table.sheet else ""
+            findings.append(
+                Finding(table.file, table.header_row, None, "warning", "filter-matches-nothing",
+                        f"{where}{unmatched}, so nothing from this source is reported")
+            )  # fmt: skip
+        frame, rows = kept.frame, kept.rows
+        used |= {_lookup_column(frame, name) or name for name in source.filter}
 
     resolved: dict[str, str] = {}
     for canonical, name in source.columns.items():
@@ -226,6 +248,8 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
     stage: dict[str, Any] = {}  # made a frame once, at the end: adding columns one by one copies each
     for canonical in TEXT_COLUMNS:
         stage[canonical] = _as_categorical(out[canonical]) if canonical in out else _constant(None, size)
+        if canonical in source.recode:
+            stage[canonical] = _recoded(stage[canonical], source.recode[canonical])
     periods = parse_periods(out["period"], framework.year_start_month, date_format=source.date_format)
     stage["period"] = periods.frame["period"].array
     stage["period_start"] = periods.frame["period_start"].to_numpy()
@@ -317,6 +341,15 @@ def _as_categorical(column: pd.Series) -> pd.Categorical:
     labels = pd.Index([c for c in cleaned if c is not None], dtype=object).unique()
     lookup = np.append(labels.get_indexer(pd.Index(cleaned, dtype=object)), -1)
     return pd.Categorical.from_codes(lookup[np.asarray(codes)], categories=labels)
+
+
+def _recoded(column: pd.Categorical, recode: dict[str, str]) -> pd.Categorical:
+    """Source values replaced by the ids they stand for (once per distinct value); others kept as written."""
+    names = [recode.get(str(c), str(c)) for c in column.categories]
+    labels = pd.Index(names, dtype=object).unique()
+    lookup = np.append(labels.get_indexer(pd.Index(names, dtype=object)), -1)
+    codes = np.asarray(column.codes, dtype="int64")
+    return pd.Categorical.from_codes(lookup[np.where(codes < 0, len(names), codes)], categories=labels)
 
 
 def _sum_duplicates(stage: pd.DataFrame) -> pd.DataFrame:

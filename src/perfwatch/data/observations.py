@@ -50,6 +50,8 @@ class Observations:
 
     frame: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
+    published_comparisons: pd.DataFrame | None = None
+    """National exports' own verdicts against England (indicator, area, period, published, file, row)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -146,6 +148,9 @@ def _final_frame(stage: pd.DataFrame) -> pd.DataFrame:
         "source": _output_categorical(stage["source"])[0],
         "row": stage["row"].to_numpy(dtype="int64"),
     }
+    for column in ("ci998_lower", "ci998_upper"):  # optional: 99.8% limits published beside the 95% ones
+        if column in stage and stage[column].notna().any():
+            columns[column] = stage[column].to_numpy(dtype="float64")
     sort_keys = [indicator_rank, area_rank, band_rank, columns["period_start"], columns["period_months"]]
     key = _sort_key(sort_keys)
     if key is None or (len(key) > 1 and (np.diff(key) < 0).any()):

@@ -160,10 +160,32 @@ def _read_csv(
             return [], [*findings, Finding(file, code="empty-file", message="the file has no header row")]
     frame.columns = [str(c).strip() for c in frame.columns]
     rows = np.arange(len(frame), dtype="int64") + source.header_row + 1
+    frame, rows, ended = _drop_blank_rows(frame, rows, source, file)
+    return [Table(frame, rows, file, file, header_row=source.header_row)], findings + ended
+
+
+def _drop_blank_rows(
+    frame: pd.DataFrame, rows: np.ndarray, source: DataSource, file: str, where: str = ""
+) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
+    """Blank rows left out; with `ends_at_blank_row`, everything from the first blank row under the data
+    too (notes and sources under a spreadsheet table), said in one `info` line."""
     blank = frame.isna().all(axis=1).to_numpy()
+    findings = []
+    if source.ends_at_blank_row:
+        ends = np.flatnonzero(blank & (np.cumsum(~blank) > 0))
+        if len(ends):
+            cut = int(ends[0])
+            below = int((~blank[cut:]).sum())
+            if below:
+                message = (
+                    f"{where}the table ends at the blank row {int(rows[cut])} (`ends_at_blank_row`): the "
+                    f"{below} filled {'row' if below == 1 else 'rows'} below it are notes, not data, and are not read"
+                )
+                findings.append(Finding(file, int(rows[cut]), None, "info", "table-end", message))
+            frame, rows, blank = frame.iloc[:cut], rows[:cut], blank[:cut]
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
-    return [Table(frame, rows, file, file, header_row=source.header_row)], findings
+    return frame, rows, findings
 
 
 _RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -288,8 +310,8 @@ def _read_xlsx(path: Path, file: str, source: DataSource) -> tuple[list[Table], 
         )
         frame = frame.replace("", np.nan).infer_objects()
         rows = np.arange(len(frame), dtype="int64") + source.header_row + 1
-        keep = ~frame.isna().all(axis=1).to_numpy()
-        frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
+        frame, rows, ended = _drop_blank_rows(frame, rows, source, file, f"sheet {name!r}: ")
+        findings.extend(ended)
         unnamed = [c for c in frame.columns if c.startswith("column ") and frame[c].isna().all()]
         frame = frame.drop(columns=unnamed)
         tables.append(Table(frame, rows, file, label, sheet=name, header_row=source.header_row))

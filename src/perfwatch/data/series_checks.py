@@ -32,7 +32,7 @@ def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -
     limit = pd.Series(per_indicator(stage, frequency.to_frame(), "frequency", "")).map(longest).fillna(12)
     limit = limit.to_numpy(dtype="int64")
     months = stage["period_months"].to_numpy()
-    bad = (months > limit) & (months != 12)  # a whole-year outturn is accepted for any indicator
+    bad = (months > limit) & (months % 12 != 0)  # whole or pooled years are accepted for any indicator
     names = NAMES
     out.rows(
         stage, bad, "period-frequency",
@@ -136,6 +136,20 @@ def _duplicates(stage: pd.DataFrame, out: _Collector) -> pd.DataFrame:
     return stage.loc[~repeated].reset_index(drop=True)
 
 
+def _known_gaps(texts: list[str], year_start: int) -> list[Period]:
+    """An indicator's declared `gaps` (periods known to have no data); unreadable ones are reported by
+    the framework check."""
+    from perfwatch.framework.periods import PeriodError, parse_period
+
+    periods = []
+    for text in texts:
+        try:
+            periods.append(parse_period(text, year_start))
+        except PeriodError:
+            continue
+    return periods
+
+
 def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: date | None) -> None:
     """Warnings per series and per indicator: missing periods, data after the report date, stale data."""
     settings = indicator_settings(framework)
@@ -154,6 +168,7 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
     gappy = gappy[np.argsort(order[bounds[gappy]], kind="stable")]  # in the order the series first appear
     described = {column: stage[column] for column in ("file", "indicator", "area", "band")}
     year_start = framework.year_start_month
+    known = {i.id: _known_gaps(i.gaps, year_start) for i in framework.indicators.values()}
     for series in gappy[:MAX_ROW_FINDINGS]:
         members = order[bounds[series] : bounds[series] + sizes[series]]
         row = {name: column.iat[members[0]] for name, column in described.items()}
@@ -161,10 +176,11 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         length = int(months[members[0]])
         first = Period(int(first_start[series]), length, year_start)
         last = Period(int(last_start[series]), length, year_start)
+        known_gaps = known[row["indicator"]]
         gaps = [
             p.label
             for p in expected_periods(first, last, settings.at[row["indicator"], "frequency"] or None)
-            if p.start not in have
+            if p.start not in have and not any(gap.contains(p) for gap in known_gaps)
         ]
         if not gaps:
             continue
@@ -186,22 +202,31 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         severity="warning",
     )  # fmt: skip
     indicator_codes = stage["indicator"].cat.codes.to_numpy()
+    lag = per_indicator(stage, settings, "lag_months", 0).astype("int64")
+    # Pooled periods roll on by the indicator's frequency (2019 - 21, then 2020 - 22): a new one is due then.
+    renewed = np.where((months > 12) & (wider > 0), wider, step)
     latest = (
-        pd.DataFrame({"indicator": indicator_codes, "end": starts + months - 1, "step": step}, copy=False)
+        pd.DataFrame(
+            {"indicator": indicator_codes, "end": starts + months - 1, "step": renewed, "lag": lag},
+            copy=False,
+        )
         .groupby("indicator")
-        .agg(end=("end", "max"), step=("step", "max"))
+        .agg(end=("end", "max"), step=("step", "max"), lag=("lag", "max"))
     )
-    stale = latest[as_of_month - latest["end"] > latest["step"] + STALE_GRACE_MONTHS]
+    # Data for a period can exist only `lag` months after it ends: judge staleness from then.
+    stale = latest[as_of_month - latest["lag"] - latest["end"] > latest["step"] + STALE_GRACE_MONTHS]
     categories = stage["indicator"].cat.categories
     for code, info in stale.iterrows():
         indicator_id = categories[code]
         last_position = len(stage) - 1 - int(np.argmax(indicator_codes[::-1] == code))
         end = Period(int(info["end"]), 1, year_start)
         every = settings.at[indicator_id, "frequency"] or f"{int(info['step'])}-monthly"
+        lagged = f" published {int(info['lag'])} months after it ends" if info["lag"] else ""
+        fix = "" if info["lag"] else "; if it is published later than that, give the indicator a `lag`"
         out.add(
             Finding(
                 str(stage["file"].iat[last_position]), None, None, "warning", "stale-data",
-                f"{indicator_id}: the latest data ends {end.end_date.isoformat()}; for {every} data a newer "
-                f"period was due by {as_of.isoformat()} (allowing {STALE_GRACE_MONTHS} months' grace)",
+                f"{indicator_id}: the latest data ends {end.end_date.isoformat()}; for {every} data{lagged} a "
+                f"newer period was due by {as_of.isoformat()} (allowing {STALE_GRACE_MONTHS} months' grace){fix}",
             )
         )  # fmt: skip

@@ -39,9 +39,13 @@ def _area_codes(frame: pd.DataFrame, column: str, areas: pd.Index) -> np.ndarray
     return pd.Categorical(values, categories=areas).codes.astype("int64")
 
 
+_LENGTHS = 121
+"""Period lengths run from 1 to 120 months (ten pooled years), packed as one digit of a key."""
+
+
 def _row_keys(ind: np.ndarray, area: np.ndarray, months: np.ndarray, start: np.ndarray) -> np.ndarray:
     """One int64 per indicator × area × period length × period start (codes must be non-negative)."""
-    return ((ind.astype("int64") * 100_000 + area) * 13 + months) * 1_000_000 + start
+    return ((ind.astype("int64") * 100_000 + area) * _LENGTHS + months) * 1_000_000 + start
 
 
 def _keys_of(
@@ -115,7 +119,7 @@ def _series_ids(table: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index) ->
     """A number per indicator × area × period length, for a table sorted by KEYS."""
     key = (
         indicator_positions(table, settings).astype("int64") * 100_000 + _area_codes(table, "area", areas)
-    ) * 13 + table["period_months"].to_numpy(dtype="int64")
+    ) * _LENGTHS + table["period_months"].to_numpy(dtype="int64")
     return np.cumsum(np.r_[True, key[1:] != key[:-1]]) - 1 if len(key) else key
 
 

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from perfwatch.framework.model import Cycle, Framework, month_number
 from perfwatch.framework.periods import Period, frequency_months
+
+if TYPE_CHECKING:  # pandas loads only when data is given: `timetable` on a framework must start fast
+    import pandas as pd
 
 
 def _ordinal(day: date) -> int:
@@ -42,8 +46,15 @@ class Due:
     stale: tuple[str, ...]
 
 
-def timetable(framework: Framework, start: date, months: int = 12) -> list[Due]:
-    """Every report due in the `months` from `start`, in date order."""
+def timetable(
+    framework: Framework, start: date, months: int = 12, data_ends: dict[str, int] | None = None
+) -> list[Due]:
+    """Every report due in the `months` from `start`, in date order.
+
+    With `data_ends` (each indicator's latest period end in the data, from :func:`latest_data_ends`), an
+    indicator has new data for a report only when the data holds a period ending in that report's window;
+    without it, when a period could have been published by the due date, allowing for the indicator's `lag`.
+    """
     ys = framework.year_start_month
     dues: list[Due] = []
     first = _ordinal(start)
@@ -60,25 +71,34 @@ def timetable(framework: Framework, start: date, months: int = 12) -> list[Due]:
             period = report_period(cycle, day, ys)
             end = period.start + period.months
             if ordinal >= first:
-                new, stale = _indicators_with_new_data(framework, previous_end, end)
+                new, stale = _indicators_with_new_data(framework, previous_end, end, ordinal, data_ends)
                 dues.append(Due(day, cycle, period, new, stale))
             previous_end = end
     return sorted(dues, key=lambda d: (d.due, d.cycle.id))
 
 
 def _indicators_with_new_data(
-    framework: Framework, after: int | None, until: int
+    framework: Framework, after: int | None, until: int, due: int, data_ends: dict[str, int] | None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Indicators with a period ending in (after, until]; the rest have nothing new for the report."""
     new, stale = [], []
     for indicator in framework.indicators.values():
         length = frequency_months.get(indicator.frequency or "", 0)
-        if not length:
+        if not length and data_ends is None:
             stale.append(indicator.id)
             continue
-        step = 24 if indicator.frequency == "biennial" else length
-        aligned = (until - (framework.year_start_month - 1)) % length
-        latest_end = until - aligned
+        step = 24 if indicator.frequency == "biennial" else max(length, 1)
         window_start = after if after is not None else until - step
-        (new if latest_end > window_start else stale).append(indicator.id)
+        if data_ends is not None:
+            latest_end = data_ends.get(indicator.id, window_start)
+        else:
+            published_by = min(until, due - indicator.lag_months)  # a period ending later is not out yet
+            latest_end = published_by - (published_by - (framework.year_start_month - 1)) % length
+        (new if window_start < latest_end <= until else stale).append(indicator.id)
     return tuple(new), tuple(stale)
+
+
+def latest_data_ends(frame: pd.DataFrame) -> dict[str, int]:
+    """Each indicator's latest period end in an observations frame (the month ordinal after its last month)."""
+    ends = frame["period_start"] + frame["period_months"]
+    return {str(k): int(v) for k, v in ends.groupby(frame["indicator"].astype(object)).max().items()}

@@ -409,6 +409,47 @@ class Indicator(Model):
         None, description="The indicator's number in a national set, e.g. 'NI-2'."
     )
     notes: str | None = Field(None, description="Caveats, definitions changes, interpretation notes.")
+    fingertips: int | FingertipsSeries | None = Field(
+        None,
+        description="The Fingertips (OHID) indicator this is, read from a Fingertips export with no mapping: "
+        "an ID (`93085`), or `{id: 90366, sex: Male, age: All ages}` where one ID carries several series.",
+    )
+    lag: int | str | None = Field(
+        None,
+        description="Publication lag: how long after a period ends its data is published, e.g. `15 months` "
+        "or `2 years` (a number is months). Staleness is judged from when data could exist.",
+    )
+    gaps: list[PeriodText] = Field(
+        default_factory=list,
+        description="Periods known to have no data (e.g. `[2020/21]`, a collection paused): not reported "
+        "as missing.",
+    )
+
+    @field_validator("lag")
+    @classmethod
+    def _check_lag(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, str) and not _LAG.match(value):
+            raise ValueError("write a lag as a number of months or years, e.g. `15 months` or `2 years`")
+        if isinstance(value, int) and value < 0:
+            raise ValueError("a publication lag cannot be negative")
+        return value
+
+    @property
+    def lag_months(self) -> int:
+        """The publication lag in months (0 when none is declared)."""
+        if self.lag is None:
+            return 0
+        if isinstance(self.lag, int):
+            return self.lag
+        number, word = _LAG.match(self.lag).groups()  # type: ignore[union-attr]
+        return int(number) * (12 if word and word.lower().startswith("year") else 1)
+
+    @property
+    def fingertips_series(self) -> FingertipsSeries | None:
+        """`fingertips:` as a series, whichever way it was written."""
+        if isinstance(self.fingertips, int):
+            return FingertipsSeries(id=self.fingertips)
+        return self.fingertips
 
     @field_validator("confidence")
     @classmethod
@@ -457,6 +498,31 @@ class Indicator(Model):
     @property
     def is_numeric(self) -> bool:
         return self.unit not in ("yes_no", "judgement")
+
+
+_LAG = re.compile(r"^\s*(\d+)\s*(month|months|year|years)?\s*$", re.IGNORECASE)
+
+
+class FingertipsSeries(Model):
+    """One series of a Fingertips indicator, where its ID carries several (by sex, age or category)."""
+
+    id: int = Field(ge=1, description="The Fingertips indicator ID (the `Indicator ID` column).")
+    sex: str | None = Field(None, description="The `Sex` column's value, e.g. `Male`, `Female`, `Persons`.")
+    age: str | None = Field(None, description="The `Age` column's value, e.g. `All ages`, `65+ yrs`.")
+    category_type: str | None = Field(
+        None,
+        description="An inequality breakdown's `Category Type` (e.g. a deprivation decile set); default: "
+        "none, the indicator's own value.",
+    )
+    category: str | None = Field(
+        None, description="The breakdown's `Category` (e.g. `Most deprived decile`), with `category_type`."
+    )
+
+    @model_validator(mode="after")
+    def _category_with_type(self) -> FingertipsSeries:
+        if (self.category is None) != (self.category_type is None):
+            raise ValueError("give `category_type` and `category` together (a breakdown is named by both)")
+        return self
 
 
 class Outcome(Model):

@@ -1,6 +1,7 @@
 """One period type for the whole of perfwatch: a span of whole months.
 
-A period is `start` (a month ordinal, `year * 12 + month - 1`) and `months` (1, 3 or 12). Financial years
+A period is `start` (a month ordinal, `year * 12 + month - 1`) and `months` (1, 3, 12, or a pooled span of
+whole years such as the 36 months of `2019 - 21`). Financial years
 and their quarters follow the framework's `year_start` month. Analysts write periods in a dozen ways
 (`2023/24`, `FY23/24`, `Q1 2023/24`, `2023-Q2`, `Apr-23`, an Excel date ...); :func:`parse_period` reads
 them all and refuses what is ambiguous or impossible, saying which forms it accepts. :func:`parse_periods`
@@ -23,6 +24,10 @@ if TYPE_CHECKING:  # numpy and pandas load only for whole columns: `validate` mu
     import pandas as pd
 
 PERIOD_LENGTHS = (1, 3, 12)
+"""Single periods: a month, a quarter, a year. Pooled periods (`2019 - 21`) are 2 to MAX_POOLED_YEARS years."""
+MAX_POOLED_YEARS = 10
+_LENGTH_RADIX = 1024
+"""Periods are packed as `start * _LENGTH_RADIX + months` where one number per period is wanted."""
 
 frequency_months: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12, "biennial": 12}
 """The length of a period for each indicator frequency (biennial surveys report annual periods)."""
@@ -50,8 +55,11 @@ class Period:
     label: str = field(default="", compare=False, init=False)
 
     def __post_init__(self) -> None:
-        if self.months not in PERIOD_LENGTHS:
-            raise PeriodError(f"a period is 1, 3 or 12 months long, not {self.months}")
+        if not is_period_length(self.months):
+            raise PeriodError(
+                f"a period is 1, 3 or 12 months long, or {MAX_POOLED_YEARS} or fewer whole years pooled, "
+                f"not {self.months} months"
+            )
         if not 1 <= self.year_start_month <= 12:
             raise PeriodError(f"year_start_month must be 1..12, not {self.year_start_month}")
         object.__setattr__(self, "label", _label(self.start, self.months, self.year_start_month))
@@ -59,6 +67,11 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int, year_start_month: int = 4) -> Period:
         return cls(year * 12 + month - 1, 1, year_start_month)
+
+    @property
+    def pooled(self) -> bool:
+        """Several years pooled into one published figure (`2019 - 21`)."""
+        return self.months > 12
 
     @property
     def year(self) -> int:
@@ -118,12 +131,22 @@ class Period:
         return self.label
 
 
+def is_period_length(months: int) -> bool:
+    """A month, quarter or year, or whole years pooled (2 to MAX_POOLED_YEARS)."""
+    return months in PERIOD_LENGTHS or (months % 12 == 0 and 12 < months <= 12 * MAX_POOLED_YEARS)
+
+
 def _split_year(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
 def _label(start: int, months: int, year_start_month: int) -> str:
     year, month0 = divmod(start, 12)
+    if months > 12:  # pooled years, written as Fingertips publishes them
+        last = year + months // 12 - 1
+        if month0 == 0:
+            return f"{year} - {last % 100:02d}"
+        return f"{_split_year(year)} - {_split_year(last)[2:]}"
     if months == 1:
         return f"{year}-{month0 + 1:02d}"
     if months == 12:
@@ -152,6 +175,8 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _SPLIT = r"(?:fy\s*)?(\d{4}|\d{2})\s*[/\-]\s*(\d{4}|\d{2})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"^(?:cy\s*)?(\d{4})(?:\.0+)?$")),
+    ("pooled_years", re.compile(r"^(\d{4})(\s+-\s+|\s*-\s*(?=\d{4}$))(\d{4}|\d{2})$")),
+    ("pooled_split", re.compile(r"^(\d{4})/(\d{2})\s*-\s*(\d{4}|\d{2})/(\d{2})$")),
     ("iso_month", _ISO_MONTH),
     ("month_slash", re.compile(r"^(\d{1,2})/(\d{4})$")),
     ("split_year", re.compile(rf"^{_SPLIT}$")),
@@ -186,6 +211,12 @@ def _split_year_value(first: str, second: str, original: Any) -> int:
             original, f"{second} does not follow {first}: a financial year spans two consecutive years"
         )
     return year
+
+
+def _pooled(start: int, years: int, original: Any, ys: int) -> Period:
+    if not 2 <= years <= MAX_POOLED_YEARS:
+        raise _fail(original, f"a pooled period spans 2 to {MAX_POOLED_YEARS} years, not {years}")
+    return Period(start, years * 12, ys)
 
 
 def _month(year: int, month: int, original: Any, ys: int) -> Period:
@@ -243,8 +274,29 @@ def _parse_text(text: str, original: Any, ys: int, hyphen_means: str | None) -> 
     raise _fail(original)
 
 
+def _pooled_last(first: int, last_text: str) -> int:
+    """The last year of a pooled span written `2019 - 21` or `2019-2021`."""
+    if len(last_text) == 4:
+        return int(last_text)
+    century = first - first % 100
+    last = century + int(last_text)
+    return last if last >= first else last + 100
+
+
 def _build(kind: str, parts: tuple[str, ...], original: Any, ys: int, hyphen_means: str | None) -> Period:
     fy_first = split_year_start(ys)
+    if kind == "pooled_years":
+        first = int(parts[0])
+        last = _pooled_last(first, parts[2])
+        spaced = parts[1] != "-"  # Fingertips writes pooled years `2019 - 20`; analysts write `2019-20`
+        if last - first < (1 if spaced else 2):  # `2019-2020` is a financial year
+            return _build("split_year", (parts[0], parts[2]), original, ys, hyphen_means)
+        return _pooled(first * 12, last - first + 1, original, ys)
+    if kind == "pooled_split":
+        first = _split_year_value(parts[0], parts[1], original)
+        last = _split_year_value(parts[2], parts[3], original)
+        last = _pooled_last(first, str(last)[2:]) if len(parts[2]) == 2 else last
+        return _pooled(first * 12 + fy_first - 1, last - first + 1, original, ys)
     if kind == "year":
         return Period(int(parts[0]) * 12, 12, ys)
     if kind == "iso_month":
@@ -408,10 +460,11 @@ def period_labels(
     import numpy as np
     import pandas as pd
 
-    key = np.asarray(starts, dtype="int64") * 16 + np.asarray(lengths, dtype="int64")
+    radix = _LENGTH_RADIX
+    key = np.asarray(starts, dtype="int64") * radix + np.asarray(lengths, dtype="int64")
     distinct, inverse = np.unique(key, return_inverse=True)
-    present = distinct % 16 != 0
-    labels = [_label(int(k // 16), int(k % 16), year_start_month) for k in distinct[present]]
+    present = distinct % radix != 0
+    labels = [_label(int(k // radix), int(k % radix), year_start_month) for k in distinct[present]]
     renumber = np.where(present, np.cumsum(present) - 1, -1)
     return pd.Index(labels, dtype=object), renumber[inverse.reshape(-1)]
 

@@ -32,6 +32,8 @@ CanonicalColumn = Literal[
     "indicator", "area", "period", "band", "value", "numerator", "denominator", "ci_lower", "ci_upper",
     "flag", "note",
 ]  # fmt: skip
+NATIONAL_FORMATS = ("fingertips", "phs", "statswales", "nhse-ae")
+"""`format:` words naming a national publication's layout (the file itself is CSV or XLSX by its name)."""
 NumericColumn = Literal["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 Scalar = str | int | float | bool
 
@@ -97,8 +99,13 @@ class WideMapping(Model):
 
 class DataSource(Model):
     path: Path = Field(description="The data file: CSV, XLSX or Parquet, relative to the project file.")
-    format: Literal["csv", "xlsx", "parquet"] | None = Field(
-        None, description="File format; default from the extension (.csv/.txt, .xlsx/.xlsm, .parquet)."
+    format: Literal["csv", "xlsx", "parquet", "fingertips", "phs", "statswales", "nhse-ae"] | None = Field(
+        None,
+        description="File format; default from the extension (.csv/.txt, .xlsx/.xlsm, .parquet). A national "
+        "publication's layout, read as published (each is also recognised by its header): `fingertips` (no "
+        "mapping at all), `phs` (Public Health Scotland open data), `statswales` (StatsWales extracts), `nhse-ae` "
+        "(NHS England monthly A&E CSV); the last three supply the area and period columns, the source names "
+        "the value and indicator.",
     )
     sheet: str | int | None = Field(
         None,
@@ -139,6 +146,17 @@ class DataSource(Model):
         default_factory=dict,
         description="Canonical column → one value for every row, e.g. `{indicator: CI-12}` or `{area: kent}`.",
     )
+    recode: dict[Literal["indicator", "area", "band", "flag"], dict[str, str]] = Field(
+        default_factory=dict,
+        description="Canonical column → {value as the source writes it: value perfwatch uses}, e.g. "
+        "`{indicator: {'ASCOF 2B(1)': ASCOF-2B1}}` or `{area: {'NHS Forth Valley': forth-valley}}`. Values "
+        "not listed are used as written.",
+    )
+    ends_at_blank_row: bool = Field(
+        False,
+        description="The table ends at its first blank row: notes and sources under a spreadsheet table are "
+        "not read as data (said in one `info` line).",
+    )
     filter: dict[str, Scalar | list[Scalar]] = Field(
         default_factory=dict,
         description="Source column → the value (or list of values) of the rows to keep; other rows are ignored.",
@@ -164,6 +182,18 @@ class DataSource(Model):
             return {
                 k: (as_text(v) if k not in ("value", "numerator", "denominator") else v)
                 for k, v in value.items()
+            }
+        return value
+
+    @field_validator("recode", mode="before")
+    @classmethod
+    def _recode_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                column: {str(as_text(k)): as_text(v) for k, v in pairs.items()}
+                if isinstance(pairs, dict)
+                else pairs
+                for column, pairs in value.items()
             }
         return value
 
@@ -199,11 +229,26 @@ class DataSource(Model):
         clashes = [f"`{column}` ({' and '.join(how)})" for column, how in ways.items() if len(how) > 1]
         if clashes:
             raise ValueError(f"each column is given one way only: {', '.join(clashes)}")
+        if self.national_format == "fingertips" and self.has_mapping:
+            raise ValueError(
+                f"a `format: {self.format}` source is read as published and needs no mapping: remove "
+                "`columns`, `constants`, `compute`, `wide` and `sheet_is` (a `filter` may stay)"
+            )
         return self
 
     @property
+    def national_format(self) -> str | None:
+        """The national publication layout this source is named as (`format: fingertips`), if any."""
+        return self.format if self.format in NATIONAL_FORMATS else None
+
+    @property
+    def has_mapping(self) -> bool:
+        """Whether the source maps its own columns (then its header is never taken for a national layout)."""
+        return bool(self.columns or self.constants or self.compute or self.wide or self.sheet_is)
+
+    @property
     def file_format(self) -> str:
-        if self.format:
+        if self.format and self.format not in NATIONAL_FORMATS:
             return self.format
         suffix = self.path.suffix.lower()
         if suffix in (".xlsx", ".xlsm", ".xls"):

@@ -260,3 +260,5 @@ def _period_findings(
         if indicator.spc:
             for k, period in enumerate(indicator.spc.rebase):
                 yield from check((*loc, "spc", "rebase", k), period)
+        for k, period in enumerate(indicator.gaps):
+            yield from check((*loc, "gaps", k), period)

@@ -1,7 +1,7 @@
 """Per-indicator settings, resolved once from each indicator and the framework's defaults.
 
 `indicator_settings` is the one place an indicator's effective unit, aggregation, frequency, interval
-method, tolerance, benchmark and SPC choice are worked out (one row per indicator, framework order); the
+method, publication lag, tolerance, benchmark and SPC choice are worked out (one row per indicator, framework order); the
 data checks, the evaluation and suppression all read it. `per_indicator` gives a setting for every row of
 a frame with one take on the indicator codes, never a map over a million strings.
 """
@@ -42,6 +42,7 @@ def indicator_settings(framework: Framework) -> pd.DataFrame:
                 "frequency": ind.frequency or "",
                 "frequency_months": frequency_months.get(ind.frequency or "", 0),
                 "frequency_step": frequency_step.get(ind.frequency or "", 0),
+                "lag_months": ind.lag_months,
                 "ci_method": ind.effective_ci,
                 "confidence": ind.confidence or defaults.confidence,
                 "decimals": ind.decimals,
@@ -60,7 +61,7 @@ def indicator_settings(framework: Framework) -> pd.DataFrame:
     columns = [
         "indicator", "unit", "polarity", "sign", "per", "aggregation", "population", "standard_population",
         "frequency", "frequency_months",
-        "frequency_step", "ci_method", "confidence", "decimals", "numeric", "under_development", "ytd",
+        "frequency_step", "lag_months", "ci_method", "confidence", "decimals", "numeric", "under_development", "ytd",
         "spc_enabled", "benchmark_method", "benchmark_comparator", "tolerance_amount", "tolerance_relative",
         "outcome", "theme",
     ]  # fmt: skip
