@@ -141,7 +141,10 @@ def run(
     from perfwatch.framework.load import check_framework
 
     as_of = as_of or inputs.as_of or date.today()
-    framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
+    lint = inputs.project.lint if inputs.project is not None else None
+    framework, findings = check_framework(
+        inputs.framework, strict=strict, today=as_of, rules=lint.selection() if lint else None
+    )
     if framework is None or errors_only(findings):
         raise InputError(findings)
     if not inputs.data:

@@ -8,7 +8,7 @@ bug and is allowed to crash with its traceback.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -30,6 +30,9 @@ class Finding:
     code: str = "error"
     message: str = ""
     loc: str = field(default="", compare=False)
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+    """Where the located YAML node ends (1-based; the column just past its last character), when known."""
 
     @property
     def is_error(self) -> bool:
@@ -49,9 +52,14 @@ class Finding:
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        data["end_line"] = self.line
-        data["end_column"] = self.column
+        data["end_line"], data["end_column"] = self.end()
         return data
+
+    def end(self) -> tuple[int | None, int | None]:
+        """The end of the region: where the node ends when known, else the start."""
+        if self.end_line is not None:
+            return self.end_line, self.end_column
+        return self.line, self.column
 
 
 class PerfwatchError(Exception):
@@ -76,7 +84,4 @@ def errors_only(findings: list[Finding]) -> list[Finding]:
 
 def promote_warnings(findings: list[Finding]) -> list[Finding]:
     """`--strict`: every warning becomes an error."""
-    return [
-        Finding(f.file, f.line, f.column, "error", f.code, f.message, f.loc) if not f.is_error else f
-        for f in findings
-    ]
+    return [f if f.is_error else replace(f, severity="error") for f in findings]

@@ -149,6 +149,7 @@ def export(
     "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start date (default: today)."
 )
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60), help="How far ahead.")
+@unattended_options
 def timetable(framework, project, start, months) -> None:
     """Which reports fall due when, the period each covers, and which indicators have new data for it."""
     from datetime import date
@@ -276,6 +277,7 @@ class _ProgressDisplay:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@unattended_options
 @click.option("--from", "from_framework", metavar="NAME",
               help="Start from a bundled framework, e.g. forth-valley-ijb, healthwatch-kent.")  # fmt: skip
 @click.pass_context

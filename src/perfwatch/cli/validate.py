@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfwatch.cli.group import FORMATS, PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log
+from perfwatch.cli.findings_output import OUTPUT_FORMATS, render_findings
+from perfwatch.cli.group import PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log, unattended_options
 from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding, InputError
 
 if TYPE_CHECKING:
@@ -23,14 +24,25 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat warnings (lints) as errors.")
 @click.option(
-    "--format",
+    "--strict", is_flag=True, help="Treat warnings (lints) as errors (date-based lints only if selected)."
+)
+@click.option(
+    "--output-format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(OUTPUT_FORMATS),
     envvar="PERFWATCH_FORMAT",
-    help="text (file:line:col lines), json (for tools) or github (Actions annotations plus text). "
+    help="text (file:line:col lines), json (for tools), github (Actions annotations plus text), sarif "
+    "(SARIF 2.1.0, for GitHub code scanning) or gitlab (GitLab code quality). "
     "Default: github when GITHUB_ACTIONS=true, else text. Env: PERFWATCH_FORMAT.",
+)
+@click.option("--format", "legacy_format", type=click.Choice(OUTPUT_FORMATS), hidden=True,
+              help="Old name of --output-format.")  # fmt: skip
+@click.option("--select", "select", multiple=True, metavar="RULES",
+              help="Run only these lint rules (codes or prefixes, comma-separated; `perfwatch rules` lists them).")  # fmt: skip
+@click.option("--ignore", "ignore", multiple=True, metavar="RULES", help="Do not run these lint rules.")
+@click.option(
+    "--stdin-filename", metavar="NAME", help="The file name to report for a framework read from `-`."
 )
 @click.option(
     "--data",
@@ -39,31 +51,47 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     help="Also check these data files against the framework (repeatable; one framework only).",
 )
+@unattended_options
 @click.pass_context
 def validate(
     ctx: click.Context,
     paths: tuple[Path, ...],
     strict: bool,
     output_format: str | None,
+    legacy_format: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    stdin_filename: str | None,
     data_paths: tuple[Path, ...],
 ) -> None:
     """Check framework files (or folders of them) and report every problem with file:line:column.
 
-    With no PATH, in a folder with a perfwatch.yaml: check the project file, its framework and its data.
+    With no PATH, in a project (a perfwatch.yaml here or in a folder above): check the project file, its
+    framework and its data. PATH `-` reads a framework from standard input.
 
     Exit status: 0 no errors, 1 problems found, 2 usage error or failure to run.
     """
     from perfwatch.framework.load import check_framework
 
+    output_format = output_format or legacy_format
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    quiet = ctx.obj.get("quiet", False)
+    project_file = _find_project() if not paths else None
+    rules = _rule_selection(select, ignore, project_file)
     if not paths:
-        if not Path(PROJECT_FILE_NAME).is_file():
+        if project_file is None:
             raise click.UsageError(
                 f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE_NAME}"
             )
-        findings = _check_project(Path(PROJECT_FILE_NAME), data_paths, strict)
-        _report(findings, 1, output_format, quiet=ctx.obj.get("quiet", False))
+        findings = _check_project(project_file, data_paths, strict, rules)
+        _report(findings, 1, output_format, quiet=quiet)
+        ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
+    if Path("-") in paths:
+        if len(paths) != 1 or data_paths:
+            raise click.UsageError("`-` (standard input) must be the only PATH, without --data")
+        findings = _check_stdin(stdin_filename or "-", strict, rules)
+        _report(findings, 1, output_format, quiet=quiet)
         ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
     files = list(_framework_files(paths))
     if not files:
@@ -77,12 +105,12 @@ def validate(
         if path.name == PROJECT_FILE_NAME:
             findings += _check_project_file(path)
             continue
-        framework, found = check_framework(path, strict=strict)
+        framework, found = check_framework(path, strict=strict, rules=rules)
         findings += found
         if data_paths and framework is not None and not any(f.is_error for f in found):
             findings += _check_data(framework, data_paths, strict)
 
-    _report(findings, len(files), output_format, quiet=ctx.obj.get("quiet", False))
+    _report(findings, len(files), output_format, quiet=quiet)
     ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
 
 
@@ -114,7 +142,41 @@ def _check_project_file(path: Path) -> list[Finding]:
     return []
 
 
-def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
+def _find_project() -> Path | None:
+    from perfwatch.framework.project import find_project
+
+    return find_project(".")
+
+
+def _rule_selection(select: tuple[str, ...], ignore: tuple[str, ...], project_file: Path | None):
+    """The lint rules to run: the options, else the project file's `lint:` (read only when no PATH)."""
+    from perfwatch.framework.rules import RuleSelection, split_selectors
+
+    if not select and not ignore:
+        return None  # the project's own `lint:` settings apply, read with the project
+    try:
+        return RuleSelection(split_selectors(select), split_selectors(ignore))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _check_stdin(name: str, strict: bool, rules) -> list[Finding]:
+    """A framework piped in: written to a private temporary file, reported under `name`."""
+    import dataclasses
+    import sys
+    import tempfile
+
+    from perfwatch.framework.load import check_framework
+
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="perfwatch-stdin-") as folder:
+        path = Path(folder) / "stdin.yaml"
+        path.write_bytes(data)
+        _, findings = check_framework(path, strict=strict, rules=rules)
+    return [dataclasses.replace(f, file=name) for f in findings]
+
+
+def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool, rules=None) -> list[Finding]:
     """A project folder: the project file, then its framework, then its data through their mappings."""
     from perfwatch.api import resolve_inputs
     from perfwatch.data.load import check_data
@@ -124,7 +186,9 @@ def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> li
         inputs = resolve_inputs(project=path, data=data_paths)
     except InputError as error:
         return error.findings
-    framework, findings = check_framework(inputs.framework, strict=strict, today=inputs.as_of)
+    if rules is None and inputs.project is not None and inputs.project.lint is not None:
+        rules = inputs.project.lint.selection()
+    framework, findings = check_framework(inputs.framework, strict=strict, today=inputs.as_of, rules=rules)
     if framework is not None and not any(f.is_error for f in findings):
         findings += check_data(framework, inputs.data, strict=strict, as_of=inputs.as_of)
     return findings
@@ -137,35 +201,10 @@ def _check_data(framework: Framework, paths: tuple[Path, ...], strict: bool) -> 
 
 
 def _report(findings: list[Finding], file_count: int, output_format: str, quiet: bool) -> None:
-    if output_format == "json":
-        import json
-
-        click.echo(json.dumps([_json_finding(f) for f in findings], indent=2, ensure_ascii=False))
-        if not quiet:
-            click.echo(summary_line(findings, file_count), err=True)
-        return
-    if output_format == "github":
-        for finding in findings:
-            click.echo(github_annotation(finding))
-    for finding in findings:
-        click.echo(finding.format())
+    """The findings on stdout; the summary line too for text, on stderr for machine-readable formats."""
+    click.echo(render_findings(findings, output_format), nl=False)
     if not quiet:
-        click.echo(summary_line(findings, file_count))
-
-
-def _json_finding(finding: Finding) -> dict:
-    """The documented JSON contract: these keys, in this order."""
-    return {
-        "file": finding.file,
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.line,
-        "end_column": finding.column,
-        "severity": finding.severity,
-        "code": finding.code,
-        "message": finding.message,
-        "loc": finding.loc,
-    }
+        click.echo(summary_line(findings, file_count), err=output_format in ("json", "sarif", "gitlab"))
 
 
 def summary_line(findings: list[Finding], file_count: int) -> str:
@@ -190,29 +229,29 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def github_annotation(finding: Finding) -> str:
-    """A GitHub Actions workflow command: `::error file=…,line=…,col=…,title=…::message`."""
-    properties = [f"file={_escape_property(finding.file)}"]
-    if finding.line is not None:
-        properties.append(f"line={finding.line}")
-        if finding.column is not None:
-            properties.append(f"col={finding.column}")
-    properties.append(f"title={_escape_property(f'perfwatch {finding.code}')}")
-    return f"::{finding.severity} {','.join(properties)}::{_escape_data(finding.message)}"
+# --- rules --------------------------------------------------------------------------------------------
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+@cli.command()
+@unattended_options
+def rules() -> None:
+    """List every lint rule with its code and meaning, for --select, --ignore and `# perfwatch: ignore[...]`."""
+    from perfwatch.framework.rules import DATE_BASED_RULES, LINT_RULES
 
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    width = max(map(len, LINT_RULES))
+    for code, meaning in LINT_RULES.items():
+        click.echo(f"{code:<{width}}  {meaning}")
+    click.echo(
+        f"\nUnder --strict, {', '.join(sorted(DATE_BASED_RULES))} stays a warning unless selected by name.",
+        err=True,
+    )
 
 
 # --- schema -------------------------------------------------------------------------------------------
 
 
 @cli.command()
+@unattended_options
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
