@@ -261,8 +261,10 @@ def rules() -> None:
 def schema(ctx: click.Context, out: Path | None) -> None:
     """Print the JSON Schema (draft-07) of the framework format, for editors and check-jsonschema.
 
-    Editors that use yaml-language-server (VS Code YAML) read it from a first line such as
-    `# yaml-language-server: $schema=./framework.schema.json`.
+    Save it beside your frameworks (`perfwatch schema --out framework.schema.json`) and make this the first
+    line of each: `# yaml-language-server: $schema=./framework.schema.json` (the path is relative to the
+    framework file). VS Code's YAML extension then checks the framework as you type. `perfwatch init`
+    does both for you.
     """
     from perfwatch.framework.docgen import json_schema_text
 
