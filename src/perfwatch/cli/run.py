@@ -114,8 +114,14 @@ def status(ctx, framework, data_paths, project, period, as_of, strict, areas, ou
 @cli.command()
 @run_options
 @unattended_options
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write: .csv, .xlsx or .json.")  # fmt: skip
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The file to write: .csv, .xlsx, .json or .parquet; `-` for standard output.",
+)
+@click.option("--to", "to_format", type=click.Choice(["csv", "xlsx", "json", "parquet"]),
+              help="The format for `--out -` (default: csv), or instead of the file's extension.")  # fmt: skip
 @click.option(
     "--no-sanitize", is_flag=True, help="Do not neutralise formula-like text (machine-to-machine CSV/JSON)."
 )
@@ -123,19 +129,31 @@ def status(ctx, framework, data_paths, project, period, as_of, strict, areas, ou
               help="Keep small counts (for internal analysis); by default they are suppressed as in reports.")  # fmt: skip
 @click.pass_context
 def export(
-    ctx, framework, data_paths, project, period, as_of, strict, out, no_sanitize, unsuppressed
+    ctx, framework, data_paths, project, period, as_of, strict, out, to_format, no_sanitize, unsuppressed
 ) -> None:
-    """Write the evaluated results, one row per indicator × area × period, as CSV, XLSX or JSON.
+    """Write the evaluated results, one row per indicator × area × period, as CSV, XLSX, JSON or Parquet.
 
-    Text that Excel would run as a formula (=, +, -, @ ...) is neutralised.
+    Text that Excel would run as a formula (=, +, -, @ ...) is neutralised. Each row carries the
+    indicator's title and unit, the area's name, and the period's first and last day as dates.
 
-    Example: perfwatch export --out results.xlsx
+    Example: perfwatch export --out results.xlsx;  perfwatch export --out - --to json | jq
     """
-    from perfwatch.publish.export import export_results
+    from perfwatch.publish.export import export_bytes, export_results
     from perfwatch.publish.suppression import suppress
 
     results = _run(framework, data_paths, project, period, as_of, strict).results
-    export_results(results if unsuppressed else suppress(results), out, sanitise=not no_sanitize)
+    published = results if unsuppressed else suppress(results)
+    if str(out) == "-":
+        data = export_bytes(published, f".{to_format or 'csv'}", sanitise=not no_sanitize)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        target = (
+            out.with_suffix(f".{to_format}") if to_format and out.suffix.lower() != f".{to_format}" else out
+        )
+        export_results(published, target, sanitise=not no_sanitize)
+        out = target
     if not ctx.obj.get("quiet"):
         click.echo(f"Wrote {len(results.table):,} rows to {out}", err=True)
 
