@@ -4,6 +4,7 @@ what it needs when it runs, so `perfwatch --help` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,17 +96,18 @@ def _warn(findings: list[Finding]) -> None:
 def status(ctx, framework, data_paths, project, period, as_of, strict, areas, outcomes, statuses) -> None:
     """The scorecard in the terminal: each indicator's latest value, target, status and trend.
 
-    Piped or under cron it prints plain aligned text with no colour codes.
+    Piped or under cron it prints plain aligned text with no colour codes, as wide as `COLUMNS` says (else
+    160). Below 100 columns each indicator gets a block of short lines instead of a table row.
 
     Example: perfwatch status --status red --area falkirk
     """
     from rich.console import Console
 
-    from perfwatch.cli.terminal import filter_latest, scorecard, summary
+    from perfwatch.cli.terminal import console_width, filter_latest, scorecard, summary
 
     results = _run(framework, data_paths, project, period, as_of, strict).results
     latest = filter_latest(results, areas, outcomes, statuses)
-    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    console = Console(highlight=False, soft_wrap=False, width=console_width(sys.stdout.isatty(), os.environ))
     console.print(scorecard(results, latest, console))
     if not ctx.obj.get("quiet"):
         console.print(summary(latest))
@@ -183,8 +185,9 @@ def timetable(framework, project, start, months) -> None:
     dues = due_reports(loaded, start or inputs.as_of or date.today(), months)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    from perfwatch.cli.terminal import timetable_table
+    from perfwatch.cli.terminal import console_width, timetable_table
+
+    console = Console(highlight=False, width=console_width(sys.stdout.isatty(), os.environ))
 
     console.print(timetable_table(dues, console))
 
