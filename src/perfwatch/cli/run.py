@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from perfwatch.cli.completion import (
+    complete_area,
+    complete_bundled_framework,
+    complete_cycle,
+    complete_outcome,
+)
 from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
 from perfwatch.errors import Finding
 
@@ -87,8 +93,11 @@ def _warn(findings: list[Finding]) -> None:
 @cli.command()
 @run_options
 @unattended_options
-@click.option("--area", "areas", multiple=True, help="Only these areas (ids); repeatable.")
-@click.option("--outcome", "outcomes", multiple=True, help="Only these outcomes (ids); repeatable.")
+@click.option(
+    "--area", "areas", multiple=True, shell_complete=complete_area, help="Only these areas (ids); repeatable."
+)
+@click.option("--outcome", "outcomes", multiple=True, shell_complete=complete_outcome,
+              help="Only these outcomes (ids); repeatable.")  # fmt: skip
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice(["green", "amber", "red", "no_target", "no_data", "not_assessed"]),
               help="Only these statuses; repeatable.")  # fmt: skip
@@ -200,9 +209,11 @@ def timetable(framework, project, start, months) -> None:
     help="The kind of report (default: the cycle's, else performance).",
 )
 @click.option(
-    "--cycle", help="A reporting cycle of the framework: its kind and, without --period, its period."
+    "--cycle",
+    shell_complete=complete_cycle,
+    help="A reporting cycle of the framework: its kind and, without --period, its period.",
 )
-@click.option("--area", help="Build the report for this area.")
+@click.option("--area", shell_complete=complete_area, help="Build the report for this area.")
 @click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
 @click.option("--format", "formats", default=None, help="Comma-separated formats: html, pdf (default: both).")
 @click.option(
@@ -299,7 +310,7 @@ class _ProgressDisplay:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @unattended_options
-@click.option("--from", "from_framework", metavar="NAME",
+@click.option("--from", "from_framework", metavar="NAME", shell_complete=complete_bundled_framework,
               help="Start from a bundled framework, e.g. forth-valley-ijb, healthwatch-kent.")  # fmt: skip
 @click.pass_context
 def init(ctx, directory: Path, from_framework: str | None) -> None:
