@@ -115,3 +115,18 @@ def test_rules_command_lists_every_code():
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
     assert listed == list(LINT_RULES)
+
+
+def test_project_lint_settings_apply_to_report_runs_too(tmp_path, monkeypatch):
+    """`validate` accepts exactly what `report` accepts: the project's `lint:` reaches every command."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "-q", str(tmp_path / "p")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "p")
+    framework = tmp_path / "p" / "framework.yaml"
+    framework.write_text(re.sub(r"\n +owner: Head of Adult Social Care", "", framework.read_text(), count=1))
+    refused = runner.invoke(cli, ["status", "-q", "--strict"])
+    assert refused.exit_code == 1 and "error[lint-no-owner]" in refused.output
+    project = tmp_path / "p" / "perfwatch.yaml"
+    project.write_text(project.read_text() + "lint: {ignore: [lint-no-owner]}\n")
+    assert runner.invoke(cli, ["status", "-q", "--strict"]).exit_code == 0
+    assert runner.invoke(cli, ["validate", "-q", "--strict"]).exit_code == 0
