@@ -130,3 +130,13 @@ def test_the_command_serves_and_ctrl_c_stops_it_cleanly(project):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_requests_for_another_host_name_are_refused(server):
+    request = urllib.request.Request(server.url, headers={"Host": "attacker.example:80"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=10)
+    assert error.value.code == 403
+    local = urllib.request.Request(server.url, headers={"Host": "localhost"})
+    with urllib.request.urlopen(local, timeout=10) as response:
+        assert response.status == 200

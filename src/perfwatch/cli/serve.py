@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from http.server import BaseHTTPRequestHandler
 
 HOST = "127.0.0.1"
+LOCAL_NAMES = {"127.0.0.1", "localhost"}
 VERSION_PATH = "/__perfwatch__/version"
 SCRIPT_PATH = "/__perfwatch__/reload.js"
 POLL_SECONDS = 0.3
@@ -184,7 +185,12 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
-            status, kind, body = server.page(urlsplit(self.path).path)
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+            if host not in LOCAL_NAMES:
+                # a page elsewhere that re-points its own name at 127.0.0.1 (DNS rebinding) reads nothing
+                status, kind, body = HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"forbidden\n"
+            else:
+                status, kind, body = server.page(urlsplit(self.path).path)
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))

@@ -234,13 +234,16 @@ def _plural(count: int, word: str) -> str:
 
 @cli.command()
 @unattended_options
-def rules() -> None:
+@click.pass_context
+def rules(ctx: click.Context) -> None:
     """List every lint rule with its code and meaning, for --select, --ignore and `# perfwatch: ignore[...]`."""
     from perfwatch.framework.rules import DATE_BASED_RULES, LINT_RULES
 
     width = max(map(len, LINT_RULES))
     for code, meaning in LINT_RULES.items():
         click.echo(f"{code:<{width}}  {meaning}")
+    if ctx.obj.get("quiet"):
+        return
     click.echo(
         f"\nUnder --strict, {', '.join(sorted(DATE_BASED_RULES))} stays a warning unless selected by name.",
         err=True,
@@ -278,4 +281,8 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     except OSError as error:
         raise CommandFailed(f"cannot write {out}: {error.strerror or error}") from None
     if not ctx.obj.get("quiet"):
-        click.echo(f"wrote {out}", err=True)
+        click.echo(
+            f"wrote {out}; for VS Code's YAML extension, make the first line of each framework beside it\n"
+            f"# yaml-language-server: $schema=./{out.name}",
+            err=True,
+        )
