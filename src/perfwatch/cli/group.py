@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 PROJECT_FILE_NAME = "perfwatch.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
-FORMATS = ("text", "json", "github")
 
 log = logging.getLogger("perfwatch")
 log.addHandler(logging.NullHandler())  # warnings are echoed by the commands; the log file gets them all
