@@ -19,6 +19,7 @@ from perfwatch.cli.completion import (
 )
 from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
 from perfwatch.errors import Finding
+from perfwatch.vocabulary import EXPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS, STATUSES
 
 if TYPE_CHECKING:
     pass
@@ -99,7 +100,7 @@ def _warn(findings: list[Finding]) -> None:
 @click.option("--outcome", "outcomes", multiple=True, shell_complete=complete_outcome,
               help="Only these outcomes (ids); repeatable.")  # fmt: skip
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["green", "amber", "red", "no_target", "no_data", "not_assessed"]),
+              type=click.Choice(STATUSES),
               help="Only these statuses; repeatable.")  # fmt: skip
 @click.pass_context
 def status(ctx, framework, data_paths, project, period, as_of, strict, areas, outcomes, statuses) -> None:
@@ -131,7 +132,7 @@ def status(ctx, framework, data_paths, project, period, as_of, strict, areas, ou
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="The file to write: .csv, .xlsx, .json or .parquet; `-` for standard output.",
 )
-@click.option("--to", "to_format", type=click.Choice(["csv", "xlsx", "json", "parquet"]),
+@click.option("--to", "to_format", type=click.Choice([f.lstrip(".") for f in EXPORT_FORMATS]),
               help="The format for `--out -` (default: csv), or instead of the file's extension.")  # fmt: skip
 @click.option(
     "--no-sanitize", is_flag=True, help="Do not neutralise formula-like text (machine-to-machine CSV/JSON)."
@@ -149,24 +150,21 @@ def export(
 
     Example: perfwatch export --out results.xlsx;  perfwatch export --out - --to json | jq
     """
-    from perfwatch.publish.export import export_bytes, export_results
-    from perfwatch.publish.suppression import suppress
+    from perfwatch import api
 
-    results = _run(framework, data_paths, project, period, as_of, strict).results
-    published = results if unsuppressed else suppress(results)
+    inputs = api.resolve_inputs(framework=framework, data=data_paths, project=project)
     if str(out) == "-":
-        data = export_bytes(published, f".{to_format or 'csv'}", sanitise=not no_sanitize)
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        evaluated = api.export(inputs, None, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
+                               unsuppressed=unsuppressed, to_format=to_format, stream=sys.stdout.buffer)  # fmt: skip
     else:
-        target = (
-            out.with_suffix(f".{to_format}") if to_format and out.suffix.lower() != f".{to_format}" else out
-        )
-        export_results(published, target, sanitise=not no_sanitize)
-        out = target
+        if to_format and out.suffix.lower() != f".{to_format}":
+            out = out.with_suffix(f".{to_format}")
+        evaluated = api.export(inputs, out, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
+                               unsuppressed=unsuppressed)  # fmt: skip
+    _warn(evaluated.warnings)
     if not ctx.obj.get("quiet"):
-        click.echo(f"Wrote {len(results.table):,} rows to {out}", err=True)
+        click.echo(f"Wrote {len(evaluated.results.table):,} rows to {out}", err=True)
 
 
 @cli.command()
@@ -181,17 +179,13 @@ def export(
 @unattended_options
 def timetable(framework, project, start, months) -> None:
     """Which reports fall due when, the period each covers, and which indicators have new data for it."""
-    from datetime import date
 
     from rich.console import Console
 
-    from perfwatch.api import resolve_inputs
-    from perfwatch.framework.cycles import timetable as due_reports
-    from perfwatch.framework.load import load_framework
+    from perfwatch import api
 
-    inputs = resolve_inputs(framework=framework, project=project)
-    loaded = load_framework(inputs.framework)
-    dues = due_reports(loaded, start or inputs.as_of or date.today(), months)
+    inputs = api.resolve_inputs(framework=framework, project=project)
+    dues = api.timetable(inputs, start, months)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
     from perfwatch.cli.terminal import console_width, timetable_table
@@ -205,7 +199,7 @@ def timetable(framework, project, start, months) -> None:
 @run_options
 @click.option(
     "--kind",
-    type=click.Choice(["performance", "annual", "exception", "scorecard"]),
+    type=click.Choice(REPORT_KINDS),
     help="The kind of report (default: the cycle's, else performance).",
 )
 @click.option(
@@ -215,7 +209,12 @@ def timetable(framework, project, start, months) -> None:
 )
 @click.option("--area", shell_complete=complete_area, help="Build the report for this area.")
 @click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
-@click.option("--format", "formats", default=None, help="Comma-separated formats: html, pdf (default: both).")
+@click.option(
+    "--format",
+    "formats",
+    default=None,
+    help=f"Comma-separated formats: {', '.join(REPORT_FORMATS)} (default: all).",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -241,7 +240,8 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
 
     Example (cron): perfwatch report --cycle annual --as-of today --quiet --log-file report.log
     """
-    from perfwatch.api import build, plan, resolve_inputs
+    from perfwatch import api
+    from perfwatch.api import resolve_inputs
     from perfwatch.errors import EXIT_PARTIAL
 
     if area and each_area:
@@ -249,16 +249,17 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     chosen = None
     if formats:
         chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-        bad = [f for f in chosen if f not in ("html", "pdf")]
+        bad = [f for f in chosen if f not in REPORT_FORMATS]
         if bad:
-            raise click.UsageError(f"unknown format {', '.join(bad)}: choose html, pdf or html,pdf")
+            raise click.UsageError(
+                f"unknown format {', '.join(bad)}: choose from {', '.join(REPORT_FORMATS)}"
+            )
     inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
-    requests = plan(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
-                    formats=chosen, as_of=as_of)  # fmt: skip
+    choices = api.Choices(kind, cycle, period, area, each_area, chosen)
     quiet = ctx.obj.get("quiet", False)
     with _ProgressDisplay(quiet) as progress:
-        outcome = build(inputs, requests, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
-                        force=force, jobs=jobs, progress=progress)  # fmt: skip
+        outcome = api.report(inputs, choices, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
+                             force=force, jobs=jobs, progress=progress)  # fmt: skip
     _warn(outcome.warnings)
     if not quiet:
         for path in outcome.paths:
@@ -318,9 +319,9 @@ def init(ctx, directory: Path, from_framework: str | None) -> None:
 
     Example: perfwatch init my-hwb && cd my-hwb && perfwatch report
     """
-    from perfwatch.framework.scaffold import init_project
+    from perfwatch import api
 
-    written = init_project(directory, from_framework)
+    written = api.init(directory, from_framework)
     if not ctx.obj.get("quiet"):
         for path in written:
             click.echo(str(path))

@@ -26,7 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 import click
 
-from perfwatch.cli.group import PROJECT_FILE_NAME, CommandFailed, cli, unattended_options
+from perfwatch.cli.group import CommandFailed, cli, unattended_options
+from perfwatch.vocabulary import PROJECT_FILE
 
 if TYPE_CHECKING:
     from http.server import BaseHTTPRequestHandler
@@ -254,15 +255,13 @@ def project_preview(
 ) -> tuple[Callable[[Path], list[Path]], Callable[[], list[Path]]]:
     """The build and the watched files of the project: re-read on every build, so edits to the project
     file itself (a new data source, a new report) take effect."""
-    from perfwatch.api import build, plan, resolve_inputs
+    from perfwatch.api import Choices, report, resolve_inputs
 
     def inputs():
         return resolve_inputs(project=project)
 
     def build_html(out_dir: Path) -> list[Path]:
-        current = inputs()
-        requests = plan(current, formats=("html",), as_of=as_of)
-        outcome = build(current, requests, out_dir=out_dir, as_of=as_of, force=True)
+        outcome = report(inputs(), Choices(formats=("html",)), out_dir=out_dir, as_of=as_of, force=True)
         for finding in outcome.warnings:
             click.echo(finding.format(), err=True)
         if outcome.failures:
@@ -288,7 +287,7 @@ def project_preview(
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1 (0 picks a free one).")  # fmt: skip
 @click.option("--project", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"The project file (default: {PROJECT_FILE_NAME} here or in a folder above).")  # fmt: skip
+              help=f"The project file (default: {PROJECT_FILE} here or in a folder above).")  # fmt: skip
 @unattended_options
 @click.pass_context
 def serve(ctx: click.Context, port: int, project: Path | None) -> None:
@@ -301,7 +300,7 @@ def serve(ctx: click.Context, port: int, project: Path | None) -> None:
 
     project = project or find_project(".")
     if project is None:
-        raise click.UsageError(f"run perfwatch serve in a project folder (with a {PROJECT_FILE_NAME})")
+        raise click.UsageError(f"run perfwatch serve in a project folder (with a {PROJECT_FILE})")
     quiet = ctx.obj.get("quiet", False)
     build, watched = project_preview(project)
     try:

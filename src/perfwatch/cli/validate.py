@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 import click
 
 from perfwatch.cli.findings_output import OUTPUT_FORMATS, render_findings
-from perfwatch.cli.group import PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log, unattended_options
-from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding, InputError
+from perfwatch.cli.group import YAML_SUFFIXES, CommandFailed, cli, log, unattended_options
+from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding
+from perfwatch.vocabulary import PROJECT_FILE
 
 if TYPE_CHECKING:
-    from perfwatch.framework.model import Framework
+    pass
 
 
 # --- validate -----------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def validate(
 
     Exit status: 0 no errors, 1 problems found, 2 usage error or failure to run.
     """
-    from perfwatch.framework.load import check_framework
+    from perfwatch import api
 
     output_format = output_format or legacy_format
     if output_format is None:
@@ -82,9 +83,9 @@ def validate(
     if not paths:
         if project_file is None:
             raise click.UsageError(
-                f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE_NAME}"
+                f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE}"
             )
-        findings = _check_project(project_file, data_paths, strict, rules)
+        findings = api.check_project(project_file, data=data_paths, strict=strict, rules=rules)
         _report(findings, 1, output_format, quiet=quiet)
         ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
     if Path("-") in paths:
@@ -102,13 +103,10 @@ def validate(
     findings: list[Finding] = []
     for path in files:
         log.debug("checking %s", path)
-        if path.name == PROJECT_FILE_NAME:
-            findings += _check_project_file(path)
-            continue
-        framework, found = check_framework(path, strict=strict, rules=rules)
-        findings += found
-        if data_paths and framework is not None and not any(f.is_error for f in found):
-            findings += _check_data(framework, data_paths, strict)
+        if data_paths and path.name != PROJECT_FILE:
+            findings += api.check_project(framework=path, data=data_paths, strict=strict, rules=rules)
+        else:
+            findings += api.check_framework_file(path, strict=strict, rules=rules)
 
     _report(findings, len(files), output_format, quiet=quiet)
     ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
@@ -127,19 +125,8 @@ def _framework_files(paths: Iterable[Path]) -> Iterable[Path]:
         for folder, subfolders, names in os.walk(path):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
             for name in sorted(names):
-                if name.endswith(YAML_SUFFIXES) and name != PROJECT_FILE_NAME:
+                if name.endswith(YAML_SUFFIXES) and name != PROJECT_FILE:
                     yield Path(folder) / name
-
-
-def _check_project_file(path: Path) -> list[Finding]:
-    """A project file (`perfwatch.yaml`) named explicitly: checked as a project file."""
-    from perfwatch.framework.project import load_project
-
-    try:
-        load_project(path)
-    except InputError as error:
-        return error.findings
-    return []
 
 
 def _find_project() -> Path | None:
@@ -166,38 +153,14 @@ def _check_stdin(name: str, strict: bool, rules) -> list[Finding]:
     import sys
     import tempfile
 
-    from perfwatch.framework.load import check_framework
+    from perfwatch import api
 
     data = sys.stdin.buffer.read()
     with tempfile.TemporaryDirectory(prefix="perfwatch-stdin-") as folder:
         path = Path(folder) / "stdin.yaml"
         path.write_bytes(data)
-        _, findings = check_framework(path, strict=strict, rules=rules)
+        findings = api.check_framework_file(path, strict=strict, rules=rules)
     return [dataclasses.replace(f, file=name) for f in findings]
-
-
-def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool, rules=None) -> list[Finding]:
-    """A project folder: the project file, then its framework, then its data through their mappings."""
-    from perfwatch.api import resolve_inputs
-    from perfwatch.data.load import check_data
-    from perfwatch.framework.load import check_framework
-
-    try:
-        inputs = resolve_inputs(project=path, data=data_paths)
-    except InputError as error:
-        return error.findings
-    if rules is None and inputs.project is not None and inputs.project.lint is not None:
-        rules = inputs.project.lint.selection()
-    framework, findings = check_framework(inputs.framework, strict=strict, today=inputs.as_of, rules=rules)
-    if framework is not None and not any(f.is_error for f in findings):
-        findings += check_data(framework, inputs.data, strict=strict, as_of=inputs.as_of)
-    return findings
-
-
-def _check_data(framework: Framework, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    from perfwatch.data.load import check_data
-
-    return list(check_data(framework, list(paths), strict))
 
 
 def _report(findings: list[Finding], file_count: int, output_format: str, quiet: bool) -> None:
@@ -269,9 +232,9 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     framework file). VS Code's YAML extension then checks the framework as you type. `perfwatch init`
     does both for you.
     """
-    from perfwatch.framework.docgen import json_schema_text
+    from perfwatch.api import schema_text
 
-    text = json_schema_text()
+    text = schema_text()
     if out is None:
         click.echo(text, nl=False)
         return
