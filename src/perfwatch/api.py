@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only, promote_warnings
 from perfwatch.framework.project import (
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from perfwatch.evaluate.results import Results
     from perfwatch.framework.cycles import Due
     from perfwatch.framework.model import Action, Framework
+    from perfwatch.framework.rules import RuleSelection
 
 
 @dataclass
@@ -177,18 +178,23 @@ class Loaded:
             raise InputError(self.errors)
 
 
-def load(inputs: Inputs, *, strict: bool = False, as_of: date | None = None) -> Loaded:
+def load(
+    inputs: Inputs, *, strict: bool = False, as_of: date | None = None, rules: RuleSelection | None = None
+) -> Loaded:
     """Read and check every input of a run: the framework, the data, the actions and the commentary.
 
     Problems are collected, not raised, so one pass reports them all. The data, actions and commentary
-    are checked only against a framework without errors (their checks need its ids).
+    are checked only against a framework without errors (their checks need its ids). The lint rules are
+    `rules` (validate's --select/--ignore), else the project file's `lint:`, else the defaults.
     """
     from perfwatch.data.actions import load_actions
     from perfwatch.data.commentary import load_commentary, orphan_findings
     from perfwatch.framework.load import check_framework
 
     as_of = inputs.report_date(as_of)
-    framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
+    if rules is None and inputs.project is not None and inputs.project.lint is not None:
+        rules = inputs.project.lint.selection()
+    framework, findings = check_framework(inputs.framework, strict=strict, today=as_of, rules=rules)
     loaded = Loaded(inputs, as_of, findings, strict=strict)
     if framework is None or errors_only(findings):
         return loaded
@@ -510,19 +516,31 @@ def build(
 
 def export(
     inputs: Inputs,
-    out: Path,
+    out: Path | None,
     *,
     period: str | None = None,
     as_of: date | None = None,
     strict: bool = False,
     sanitise: bool = True,
     unsuppressed: bool = False,
+    to_format: str | None = None,
+    stream: BinaryIO | None = None,
 ) -> Run:
-    """`perfwatch export`: run, publish (unless `unsuppressed`, for internal analysis) and write `out`."""
-    from perfwatch.publish.export import export_results
+    """`perfwatch export`: run, publish (unless `unsuppressed`, for internal analysis) and write `out`.
+
+    With `stream` (`--out -`) the bytes go there instead, as `to_format` (csv, xlsx, json or parquet;
+    default csv)."""
+    from perfwatch.publish.export import export_bytes, export_results
 
     evaluated = run(inputs, period=period, as_of=as_of, strict=strict)
-    export_results(evaluated.results if unsuppressed else publish(evaluated.results), out, sanitise=sanitise)
+    published = evaluated.results if unsuppressed else publish(evaluated.results)
+    if stream is not None:
+        stream.write(export_bytes(published, f".{to_format or 'csv'}", sanitise=sanitise))
+        stream.flush()
+    else:
+        if out is None:
+            raise PerfwatchError("export needs a file to write, or a stream")
+        export_results(published, out, sanitise=sanitise)
     return evaluated
 
 
@@ -552,7 +570,9 @@ def fetch(inputs: Inputs, **options) -> Fetched:
     return fetch_fingertips(load_framework(inputs.framework), inputs.project.root / "data", **options)
 
 
-def check_framework_file(path: Path, *, strict: bool = False) -> list[Finding]:
+def check_framework_file(
+    path: Path, *, strict: bool = False, rules: RuleSelection | None = None
+) -> list[Finding]:
     """`perfwatch validate FILE`: a framework file's findings, or a project file's when it is one."""
     if path.name == PROJECT_FILE:
         from perfwatch.framework.project import load_project
@@ -564,7 +584,7 @@ def check_framework_file(path: Path, *, strict: bool = False) -> list[Finding]:
         return []
     from perfwatch.framework.load import check_framework
 
-    return check_framework(path, strict=strict)[1]
+    return check_framework(path, strict=strict, rules=rules)[1]
 
 
 def check_project(
@@ -573,13 +593,16 @@ def check_project(
     data: Iterable[Path] = (),
     *,
     strict: bool = False,
+    rules: RuleSelection | None = None,
 ) -> list[Finding]:
-    """`perfwatch validate` in a project, or on a framework with `--data`: every finding `report` would meet."""
+    """`perfwatch validate` in a project, or on a framework with `--data`: every finding `report` would meet.
+
+    `rules` (validate's --select/--ignore) replace the project file's `lint:` selection."""
     try:
         inputs = resolve_inputs(framework=framework, data=data, project=project)
     except InputError as error:
         return error.findings
-    return load(inputs, strict=strict).findings
+    return load(inputs, strict=strict, rules=rules).findings
 
 
 def schema_text() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -33,6 +33,9 @@ class Finding:
     code: str = "error"
     message: str = ""
     loc: str = field(default="", compare=False)
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+    """Where the located YAML node ends (1-based; the column just past its last character), when known."""
 
     @property
     def is_error(self) -> bool:
@@ -52,9 +55,14 @@ class Finding:
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        data["end_line"] = self.line
-        data["end_column"] = self.column
+        data["end_line"], data["end_column"] = self.end()
         return data
+
+    def end(self) -> tuple[int | None, int | None]:
+        """The end of the region: where the node ends when known, else the start."""
+        if self.end_line is not None:
+            return self.end_line, self.end_column
+        return self.line, self.column
 
 
 class PerfwatchError(Exception):
@@ -83,10 +91,7 @@ def errors_only(findings: list[Finding]) -> list[Finding]:
 
 def promote_warnings(findings: list[Finding]) -> list[Finding]:
     """`--strict`: every warning becomes an error (information stays information)."""
-    return [
-        Finding(f.file, f.line, f.column, "error", f.code, f.message, f.loc) if f.severity == "warning" else f
-        for f in findings
-    ]
+    return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

@@ -45,7 +45,7 @@ REPORT_FORMATS = ("html", "pdf")
 #: The project file a folder's commands read when given no framework.
 PROJECT_FILE = "perfwatch.yaml"
 #: The files `perfwatch export` writes, chosen by the output's extension.
-EXPORT_FORMATS = (".csv", ".xlsx", ".json")
+EXPORT_FORMATS = (".csv", ".xlsx", ".json", ".parquet")
 
 
 def codes_of(vocabulary: tuple[str, ...] | list[str]) -> dict[str, int]:

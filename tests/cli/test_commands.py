@@ -147,7 +147,7 @@ def test_export_neutralises_formula_text_in_csv(project):
 def test_export_refuses_unknown_extension(project):
     result = invoke("export", "--out", "results.txt")
     assert result.exit_code == 2
-    assert ".csv, .xlsx or .json" in result.stderr
+    assert ".csv, .xlsx, .json or .parquet" in result.stderr
 
 
 def test_timetable_lists_due_reports(project):

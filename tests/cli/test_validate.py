@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from perfwatch.cli import cli
-from perfwatch.cli.validate import github_annotation, summary_line
+from perfwatch.cli.findings_output import github_annotation
+from perfwatch.cli.validate import summary_line
 from perfwatch.errors import Finding
 
 BROKEN = Path(__file__).resolve().parents[1] / "framework" / "broken"
@@ -70,9 +71,19 @@ def test_warnings_alone_exit_0_and_strict_makes_them_errors(tmp_path, valid_fram
     assert result.exit_code == 0
     assert "warning[lint-review-date-past]" in result.stdout
     assert result.stdout.splitlines()[-1] == "1 warning in 1 file; no errors."
-    strict = run("validate", "--strict", str(path))
+    strict = run("validate", "--strict", "--select", "lint-review-date-past", str(path))
     assert strict.exit_code == 1
     assert "error[lint-review-date-past]" in strict.stdout
+
+
+def test_strict_promotes_lints_but_not_the_date_based_rule_unless_named(tmp_path, valid_framework):
+    text = valid_framework.read_text().replace("review_date: 2099-03-31", "review_date: 2001-03-31")
+    path = tmp_path / "fw.yaml"
+    path.write_text(text.replace("            owner: Carers lead\n", "", 1))
+    strict = run("validate", "--strict", str(path))
+    assert strict.exit_code == 1
+    assert "error[lint-no-owner]" in strict.stdout
+    assert "warning[lint-review-date-past]" in strict.stdout
 
 
 def test_json_format_is_a_stable_list():
@@ -100,8 +111,8 @@ def test_github_format_prints_annotations_and_the_text_report():
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
-        f"::error file={path},line=14,col=23,title=perfwatch invalid-choice::`polarity`"
-    )
+        f"::error file={path},line=14,endLine=14,col=23,endColumn=38,title=perfwatch invalid-choice::`polarity`"
+    )  # `higher_is_beter` spans columns 23 to 37; the end column is the one just past it
     assert lines[1].startswith(f"{path}:14:23: error[invalid-choice]")
     assert lines[-1] == "1 error in 1 file."
 
@@ -119,7 +130,7 @@ def test_github_format_is_chosen_on_actions_and_by_env(valid_framework):
 def test_github_annotation_escaping():
     finding = Finding("dir,1/a:b%.yaml", 3, 4, "warning", "lint-x", "50% done\r\nnext: line")
     assert github_annotation(finding) == (
-        "::warning file=dir%2C1/a%3Ab%25.yaml,line=3,col=4,title=perfwatch lint-x::50%25 done%0D%0Anext: line"
+        "::warning file=dir%2C1/a%3Ab%25.yaml,line=3,endLine=3,col=4,endColumn=4,title=perfwatch lint-x::50%25 done%0D%0Anext: line"
     )
     assert github_annotation(Finding("a.yaml", code="file-not-found", message="m")) == (
         "::error file=a.yaml,title=perfwatch file-not-found::m"

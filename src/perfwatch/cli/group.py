@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     pass
 
 YAML_SUFFIXES = (".yaml", ".yml")
-OUTPUT_FORMATS = ("text", "json", "github")
 
 log = logging.getLogger("perfwatch")
 log.addHandler(logging.NullHandler())  # warnings are echoed by the commands; the log file gets them all

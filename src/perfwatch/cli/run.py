@@ -4,15 +4,22 @@ what it needs when it runs, so `perfwatch --help` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from perfwatch.cli.completion import (
+    complete_area,
+    complete_bundled_framework,
+    complete_cycle,
+    complete_outcome,
+)
 from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
 from perfwatch.errors import Finding
-from perfwatch.vocabulary import REPORT_FORMATS, REPORT_KINDS, STATUSES
+from perfwatch.vocabulary import EXPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS, STATUSES
 
 if TYPE_CHECKING:
     pass
@@ -87,8 +94,11 @@ def _warn(findings: list[Finding]) -> None:
 @cli.command()
 @run_options
 @unattended_options
-@click.option("--area", "areas", multiple=True, help="Only these areas (ids); repeatable.")
-@click.option("--outcome", "outcomes", multiple=True, help="Only these outcomes (ids); repeatable.")
+@click.option(
+    "--area", "areas", multiple=True, shell_complete=complete_area, help="Only these areas (ids); repeatable."
+)
+@click.option("--outcome", "outcomes", multiple=True, shell_complete=complete_outcome,
+              help="Only these outcomes (ids); repeatable.")  # fmt: skip
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice(STATUSES),
               help="Only these statuses; repeatable.")  # fmt: skip
@@ -96,17 +106,18 @@ def _warn(findings: list[Finding]) -> None:
 def status(ctx, framework, data_paths, project, period, as_of, strict, areas, outcomes, statuses) -> None:
     """The scorecard in the terminal: each indicator's latest value, target, status and trend.
 
-    Piped or under cron it prints plain aligned text with no colour codes.
+    Piped or under cron it prints plain aligned text with no colour codes, as wide as `COLUMNS` says (else
+    160). Below 100 columns each indicator gets a block of short lines instead of a table row.
 
     Example: perfwatch status --status red --area falkirk
     """
     from rich.console import Console
 
-    from perfwatch.cli.terminal import filter_latest, scorecard, summary
+    from perfwatch.cli.terminal import console_width, filter_latest, scorecard, summary
 
     results = _run(framework, data_paths, project, period, as_of, strict).results
     latest = filter_latest(results, areas, outcomes, statuses)
-    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    console = Console(highlight=False, soft_wrap=False, width=console_width(sys.stdout.isatty(), os.environ))
     console.print(scorecard(results, latest, console))
     if not ctx.obj.get("quiet"):
         console.print(summary(latest))
@@ -115,8 +126,14 @@ def status(ctx, framework, data_paths, project, period, as_of, strict, areas, ou
 @cli.command()
 @run_options
 @unattended_options
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write: .csv, .xlsx or .json.")  # fmt: skip
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The file to write: .csv, .xlsx, .json or .parquet; `-` for standard output.",
+)
+@click.option("--to", "to_format", type=click.Choice([f.lstrip(".") for f in EXPORT_FORMATS]),
+              help="The format for `--out -` (default: csv), or instead of the file's extension.")  # fmt: skip
 @click.option(
     "--no-sanitize", is_flag=True, help="Do not neutralise formula-like text (machine-to-machine CSV/JSON)."
 )
@@ -124,19 +141,27 @@ def status(ctx, framework, data_paths, project, period, as_of, strict, areas, ou
               help="Keep small counts (for internal analysis); by default they are suppressed as in reports.")  # fmt: skip
 @click.pass_context
 def export(
-    ctx, framework, data_paths, project, period, as_of, strict, out, no_sanitize, unsuppressed
+    ctx, framework, data_paths, project, period, as_of, strict, out, to_format, no_sanitize, unsuppressed
 ) -> None:
-    """Write the evaluated results, one row per indicator × area × period, as CSV, XLSX or JSON.
+    """Write the evaluated results, one row per indicator × area × period, as CSV, XLSX, JSON or Parquet.
 
-    Text that Excel would run as a formula (=, +, -, @ ...) is neutralised.
+    Text that Excel would run as a formula (=, +, -, @ ...) is neutralised. Each row carries the
+    indicator's title and unit, the area's name, and the period's first and last day as dates.
 
-    Example: perfwatch export --out results.xlsx
+    Example: perfwatch export --out results.xlsx;  perfwatch export --out - --to json | jq
     """
     from perfwatch import api
 
     inputs = api.resolve_inputs(framework=framework, data=data_paths, project=project)
-    evaluated = api.export(inputs, out, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
-                           unsuppressed=unsuppressed)  # fmt: skip
+    if str(out) == "-":
+        sys.stdout.flush()
+        evaluated = api.export(inputs, None, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
+                               unsuppressed=unsuppressed, to_format=to_format, stream=sys.stdout.buffer)  # fmt: skip
+    else:
+        if to_format and out.suffix.lower() != f".{to_format}":
+            out = out.with_suffix(f".{to_format}")
+        evaluated = api.export(inputs, out, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
+                               unsuppressed=unsuppressed)  # fmt: skip
     _warn(evaluated.warnings)
     if not ctx.obj.get("quiet"):
         click.echo(f"Wrote {len(evaluated.results.table):,} rows to {out}", err=True)
@@ -151,6 +176,7 @@ def export(
     "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start date (default: today)."
 )
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60), help="How far ahead.")
+@unattended_options
 def timetable(framework, project, start, months) -> None:
     """Which reports fall due when, the period each covers, and which indicators have new data for it."""
 
@@ -162,8 +188,9 @@ def timetable(framework, project, start, months) -> None:
     dues = api.timetable(inputs, start, months)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    from perfwatch.cli.terminal import timetable_table
+    from perfwatch.cli.terminal import console_width, timetable_table
+
+    console = Console(highlight=False, width=console_width(sys.stdout.isatty(), os.environ))
 
     console.print(timetable_table(dues, console))
 
@@ -176,9 +203,11 @@ def timetable(framework, project, start, months) -> None:
     help="The kind of report (default: the cycle's, else performance).",
 )
 @click.option(
-    "--cycle", help="A reporting cycle of the framework: its kind and, without --period, its period."
+    "--cycle",
+    shell_complete=complete_cycle,
+    help="A reporting cycle of the framework: its kind and, without --period, its period.",
 )
-@click.option("--area", help="Build the report for this area.")
+@click.option("--area", shell_complete=complete_area, help="Build the report for this area.")
 @click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
 @click.option(
     "--format",
@@ -281,7 +310,8 @@ class _ProgressDisplay:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--from", "from_framework", metavar="NAME",
+@unattended_options
+@click.option("--from", "from_framework", metavar="NAME", shell_complete=complete_bundled_framework,
               help="Start from a bundled framework, e.g. forth-valley-ijb, healthwatch-kent.")  # fmt: skip
 @click.pass_context
 def init(ctx, directory: Path, from_framework: str | None) -> None:

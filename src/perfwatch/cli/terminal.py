@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -60,12 +60,31 @@ def status_text(status: str, colour: bool) -> Text:
     return Text(f"{symbol} {word}", style=style if colour else "")
 
 
-def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table:
-    """The scorecard as a rich table: one row per indicator × area."""
+STACKED_BELOW = 100
+"""Narrower than this many columns, `status` prints one block per indicator instead of a table, so nothing
+folds to a few characters per line (at 60 columns a nine-column table gives "Indi/cato/r")."""
+
+PIPED_WIDTH = 160
+"""Width for piped output when `COLUMNS` does not say: wide enough for the table on one line per row."""
+
+
+def console_width(is_terminal: bool, environ: dict[str, str]) -> int | None:
+    """The width to lay out for: `COLUMNS` when set (as POSIX tools honour it), else the terminal's own
+    width (None lets rich measure it), else `PIPED_WIDTH` for a pipe or a file."""
+    columns = environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return None if is_terminal else PIPED_WIDTH
+
+
+def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> RenderableType:
+    """The scorecard: a table, one row per indicator × area; stacked blocks on a narrow console."""
+    if console.width < STACKED_BELOW:
+        return scorecard_stacked(results, latest, console)
     framework = results.framework
     colour = console.color_system is not None
     table = Table(
-        title=f"{framework.title} — {results.period or 'latest'}",
+        title=_title(results),
         box=box.SIMPLE_HEAD if console.is_terminal else box.ASCII2,
         show_lines=False,
         expand=False,
@@ -74,6 +93,36 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
                           ("Target", "right"), ("Status", "left"), ("Direction", "left"), ("Benchmark", "left"),
                           ("SPC", "left")):  # fmt: skip
         table.add_column(name, justify=justify, overflow="fold")
+    for cells in _rows(framework, latest, colour):
+        table.add_row(*cells)
+    return table
+
+
+def scorecard_stacked(results: Results, latest: pd.DataFrame, console: Console) -> RenderableType:
+    """One block per indicator × area: the title on its own line(s), then labelled facts, each line short."""
+    colour = console.color_system is not None
+    blocks: list[RenderableType] = [Text(_title(results), style="bold" if colour else ""), Text("")]
+    for title, area, period, value, target, status, direction, benchmark, spc in _rows(
+        results.framework, latest, colour
+    ):
+        block = Text(title, style="bold" if colour else "")
+        block.append(f"\n  {area} · {period}" if period else f"\n  {area}")
+        block.append(f"\n  {value}" + (f" (target {target})" if target else "") + "  ")
+        block.append_text(status)
+        details = [("direction", direction), ("vs comparator", benchmark), ("SPC", spc)]
+        for label, text in details:
+            if text:
+                block.append(f"\n  {label}: {text}")
+        blocks += [block, Text("")]
+    return Group(*blocks)
+
+
+def _title(results: Results) -> str:
+    return f"{results.framework.title} — {results.period or 'latest'}"
+
+
+def _rows(framework, latest: pd.DataFrame, colour: bool):
+    """The scorecard's cells for each row of `latest`, as text, in column order."""
     areas = framework.area_map
     for row in latest.itertuples(index=False):
         indicator = framework.indicators[row.indicator]
@@ -96,7 +145,7 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
         benchmark = (
             "" if row.benchmark in (None, "not_compared") or pd.isna(row.benchmark) else str(row.benchmark)
         )
-        table.add_row(
+        yield (
             f"{indicator.id} {indicator.title}",
             areas[row.area].name if row.area in areas else str(row.area),
             "" if pd.isna(row.period) else str(row.period),
@@ -107,7 +156,6 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
             benchmark,
             spc,
         )
-    return table
 
 
 def summary(latest: pd.DataFrame) -> str:

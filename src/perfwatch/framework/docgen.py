@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import types
 import typing
@@ -41,8 +42,11 @@ class _Draft07Schema(GenerateJsonSchema):
 
     def function_before_schema(self, schema: Any) -> dict[str, Any]:
         inner = super().function_before_schema(schema)
-        if schema.get("function", {}).get("function") is model.as_text:
+        function = schema.get("function", {}).get("function")
+        if function is model.as_text:
             return {"anyOf": [inner, {"type": "number"}]}
+        if function is model._lower_word and "enum" in inner:
+            return {"anyOf": [inner, {"type": "string", "pattern": case_insensitive_pattern(inner["enum"])}]}
         return inner
 
     def chain_schema(self, schema: Any) -> dict[str, Any]:
@@ -53,6 +57,14 @@ class _Draft07Schema(GenerateJsonSchema):
             if pattern:
                 result["pattern"] = pattern
         return result
+
+
+def case_insensitive_pattern(words: list[str]) -> str:
+    """`^(?:[Aa][Pp][Rr])$` for `apr`: JSON Schema patterns (ECMA 262) have no case-insensitive flag.
+
+    Surrounding spaces are allowed, as the loader strips them."""
+    spelled = ("".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in w) for w in words)
+    return rf"^\s*(?:{'|'.join(spelled)})\s*$"
 
 
 def json_schema() -> dict[str, Any]:

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from perfwatch.errors import Finding, InputError, errors_only, promote_warnings
+from perfwatch.errors import Finding, InputError, errors_only
 from perfwatch.framework.lints import _lint_findings
 from perfwatch.framework.model import Framework
 from perfwatch.framework.references import _reference_findings
+from perfwatch.framework.rules import RuleSelection, apply_rules, inline_ignores
 from perfwatch.framework.schema_errors import schema_findings
 from perfwatch.framework.yamlload import MarkedDocument, load_yaml
 
@@ -34,7 +35,7 @@ def load_framework(path: str | Path) -> Framework:
 
 
 def check_framework(
-    path: str | Path, strict: bool = False, today: date | None = None
+    path: str | Path, strict: bool = False, today: date | None = None, rules: RuleSelection | None = None
 ) -> tuple[Framework | None, list[Finding]]:
     """Every finding for the framework in `path`, and the model when the file matches the format.
 
@@ -45,18 +46,21 @@ def check_framework(
         document = load_yaml(path)
     except InputError as error:
         return None, error.findings
-    return check_document(document, strict=strict, today=today)
+    return check_document(document, strict=strict, today=today, rules=rules)
 
 
 def check_document(
-    document: MarkedDocument, strict: bool = False, today: date | None = None
+    document: MarkedDocument,
+    strict: bool = False,
+    today: date | None = None,
+    rules: RuleSelection | None = None,
 ) -> tuple[Framework | None, list[Finding]]:
-    """Like :func:`check_framework`, for YAML already loaded."""
+    """Like :func:`check_framework`, for YAML already loaded. `rules` chooses the lints
+    (:mod:`perfwatch.framework.rules`); `# perfwatch: ignore[...]` comments in the file silence them."""
     try:
         framework = Framework.model_validate(document.data)
     except ValidationError as error:
         return None, sorted(schema_findings(document, error, Framework))
     findings = [*_reference_findings(document, framework), *_lint_findings(document, framework, today)]
-    if strict:
-        findings = promote_warnings(findings)
+    findings = apply_rules(findings, rules, inline_ignores(document.text), strict)
     return framework, sorted(set(findings))

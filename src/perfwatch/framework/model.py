@@ -50,6 +50,9 @@ ReportKind = Literal[REPORT_KINDS]
 ActionStatus = Literal["not_started", "in_progress", "done", "cancelled", "on_hold"]
 RollUpRule = Literal["worst", "majority", "best"]
 
+CONFIDENCE_LEVELS = (0.95, 0.998)
+"""The levels `confidence` accepts, as a share (95 and 99.8 are refused with the share to write)."""
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 PERCENT_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
@@ -73,6 +76,14 @@ def _keys_as_text(value: Any) -> Any:
         return {as_text(k): v for k, v in value.items()}
     return value
 
+
+def _lower_word(value: Any) -> Any:
+    """`April`, `Dec`, `Percentage`, `Higher_Is_Better` mean what their lower-case spelling means."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+_CASE_INSENSITIVE = BeforeValidator(_lower_word)
+Month = Annotated[MonthName, _CASE_INSENSITIVE]
 
 Id = Annotated[str, BeforeValidator(as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
 PeriodText = Annotated[
@@ -99,6 +110,12 @@ class ToleranceBand(Model):
         description="How far a result may miss its target and still be amber: an absolute amount in the "
         "indicator's unit (`2` = 2 points) or relative to the target (`'5%'` = within 5% of the target).",
         examples=[2, "5%"],
+        json_schema_extra={
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": PERCENT_PATTERN.pattern},
+            ]
+        },
     )
 
     @field_validator("amber")
@@ -200,7 +217,9 @@ class Benchmark(Model):
         None, description="Area to compare with, instead of each area's own `comparator`."
     )
     confidence: float | None = Field(
-        None, description="Confidence level for the comparison: 0.95 or 0.998 (default: the indicator's)."
+        None,
+        description="Confidence level for the comparison: 0.95 or 0.998 (default: the indicator's).",
+        json_schema_extra={"enum": [*CONFIDENCE_LEVELS, None]},
     )
 
     @field_validator("confidence")
@@ -245,6 +264,10 @@ class Trajectory(Model):
 
 class TargetBand(Model):
     """A target for one area level (or, in `Target`, for every level without its own)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": [kind]} for kind in ("value", "by_period", "trajectory")]}
+    )
 
     value: float | str | None = Field(
         None,
@@ -308,7 +331,18 @@ class Target(TargetBand):
     its own level's target; levels without one take the target's own `value`/`by_period`/`trajectory`, and
     when the target has none of its own (`{district: {value: 8}}`) those levels have no target."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        # At most one kind of its own; none is fine when levels carry their own targets.
+        json_schema_extra={
+            "not": {
+                "anyOf": [
+                    {"required": list(pair)}
+                    for pair in (("value", "by_period"), ("value", "trajectory"), ("by_period", "trajectory"))
+                ]
+            }
+        },
+    )
     __pydantic_extra__: dict[str, TargetBand] = Field(init=False)
 
     @model_validator(mode="after")
@@ -340,7 +374,7 @@ class Indicator(Model):
     id: Id = Field(description="Unique id of the indicator, as used in the data's `indicator` column.")
     title: str = Field(min_length=1, description="What is measured, in words a board member understands.")
     description: str | None = Field(None, description="Longer definition: what is counted and how.")
-    unit: Unit = Field(
+    unit: Annotated[Unit, _CASE_INSENSITIVE] = Field(
         description="`count`, `percentage` (0–100), `proportion` (0–1), `rate` (per `per`), `ratio`, "
         "`mean`, `currency`, `days`, `number`, `yes_no` (achieved or not) or `judgement` (a level on `scale`)."
     )
@@ -348,7 +382,7 @@ class Indicator(Model):
         None, gt=0, description="Multiplier for rates and percentages: 100, 1000, 100000 ..."
     )
     decimals: int | None = Field(None, ge=0, le=6, description="Decimal places to show in reports.")
-    polarity: Polarity = Field(
+    polarity: Annotated[Polarity, _CASE_INSENSITIVE] = Field(
         description="`higher_is_better`, `lower_is_better`, or `no_judgement` (context only: no RAG)."
     )
     rba: RBACategory | None = Field(
@@ -383,7 +417,9 @@ class Indicator(Model):
         "(directly standardised rates), isr, mean, none. Default: from the unit.",
     )
     confidence: float | None = Field(
-        None, description="Confidence level, 0.95 or 0.998 (default: framework's)."
+        None,
+        description="Confidence level, 0.95 or 0.998 (default: framework's).",
+        json_schema_extra={"enum": [*CONFIDENCE_LEVELS, None]},
     )
     benchmark: Benchmark | None = Field(None, description="How to compare areas with their comparator.")
     spc: SPCOptions | None = Field(None, description="Statistical process control settings.")
@@ -585,7 +621,7 @@ class Cycle(Model):
     id: Id = Field(description="Unique id of the reporting cycle.")
     title: str = Field(min_length=1, description="Report title.")
     kind: ReportKind = Field("performance", description="performance, annual, exception or scorecard report.")
-    months: list[MonthName] = Field(
+    months: list[Month] = Field(
         default_factory=list, description="Months in which the report is due, e.g. [jul, nov, mar]."
     )
     audience: str | None = Field(None, description="Who receives the report.")
@@ -631,7 +667,9 @@ class Action(Model):
 class Defaults(Model):
     tolerance: Tolerance | None = Field(None, description="Default tolerance for every indicator.")
     confidence: float = Field(
-        0.95, description="Confidence level for intervals and comparisons: 0.95 or 0.998."
+        0.95,
+        description="Confidence level for intervals and comparisons: 0.95 or 0.998.",
+        json_schema_extra={"enum": list(CONFIDENCE_LEVELS)},
     )
     spc: SPCOptions | None = Field(None, description="Default SPC settings, merged under each indicator's.")
     benchmark: Benchmark | None = Field(None, description="Default benchmarking method.")
@@ -658,7 +696,7 @@ class Framework(Model):
     source: str | None = Field(None, description="The document the framework was written from.")
     approved: list[Approval] = Field(default_factory=list, description="Approvals of the framework.")
     review_date: date | None = Field(None, description="When the framework is due for review.")
-    year_start: MonthName = Field(
+    year_start: Month = Field(
         "april", description="First month of the reporting year (april for UK financial years)."
     )
     rules: Rules = Field(default_factory=Rules, description="The framework's own rules, checked as lints.")

@@ -24,6 +24,7 @@ from pydantic import (
 
 from perfwatch.errors import Finding, InputError
 from perfwatch.framework.model import Id, Model, PeriodText, ReportKind, as_text
+from perfwatch.framework.rules import RuleSelection
 from perfwatch.framework.yamlload import load_yaml
 from perfwatch.resources import bundled_framework
 from perfwatch.vocabulary import PROJECT_FILE, REPORT_FORMATS
@@ -299,6 +300,23 @@ def _path_items(value: Any) -> Any:
     return value
 
 
+class LintSettings(Model):
+    """`lint: {select: [...], ignore: [...]}`: the lint rules to run, as `--select`/`--ignore` take them."""
+
+    select: list[str] = Field(
+        default_factory=list, description="Rule codes or prefixes to run (default: all)."
+    )
+    ignore: list[str] = Field(default_factory=list, description="Rule codes or prefixes not to run.")
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> LintSettings:
+        self.selection()
+        return self
+
+    def selection(self) -> RuleSelection:
+        return RuleSelection(tuple(self.select), tuple(self.ignore))
+
+
 class Project(Model):
     framework: str = Field(
         description="The framework file (relative to this file), or the name of a bundled framework."
@@ -321,6 +339,9 @@ class Project(Model):
     )
     reports: list[ReportSpec] = Field(
         default_factory=list, description="The reports `perfwatch report` builds."
+    )
+    lint: LintSettings | None = Field(
+        None, description="Which lint rules run (`perfwatch rules` lists them), like `--select`/`--ignore`."
     )
 
     _file: Path | None = PrivateAttr(None)
@@ -356,10 +377,16 @@ def source_for_path(path: str | Path) -> DataSource:
     return DataSource(path=Path(path))
 
 
-def find_project(start_dir: str | Path = ".") -> Path | None:
-    """The `perfwatch.yaml` in `start_dir`, if there is one."""
-    candidate = Path(start_dir) / PROJECT_FILE
-    return candidate if candidate.is_file() else None
+def find_project(start_dir: str | Path = ".", *, upward: bool = True) -> Path | None:
+    """The `perfwatch.yaml` in `start_dir` or, with `upward`, the nearest folder above it (as ruff and
+    sqlfluff find their configuration), so commands work from a project's subfolders too."""
+    start = Path(start_dir)
+    folders = [start, *start.resolve().parents] if upward else [start]
+    for folder in folders:
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load_project(path: str | Path) -> Project:
@@ -368,7 +395,7 @@ def load_project(path: str | Path) -> Project:
 
     path = Path(path)
     if path.is_dir():
-        found = find_project(path)
+        found = find_project(path, upward=False)
         if found is None:
             raise InputError(
                 Finding(str(path), code="no-project", message=f"there is no {PROJECT_FILE} in this folder")

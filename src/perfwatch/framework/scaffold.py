@@ -23,6 +23,10 @@ from perfwatch.resources import bundled_framework, frameworks_dir
 from perfwatch.vocabulary import PROJECT_FILE
 
 SAMPLE_DATA = "data/sample.csv"
+SCHEMA_FILE = "framework.schema.json"
+MODELINE = f"# yaml-language-server: $schema=./{SCHEMA_FILE}\n"
+"""First line of a framework written by `init`: VS Code's YAML extension (yaml-language-server) reads it
+and checks the file against the schema written beside it, with no set-up and no network."""
 MAX_SAMPLE_AREAS = 5
 SAMPLE_POINTS = {"monthly": 24, "quarterly": 8, "annual": 5, "biennial": 3}
 SAMPLE_HEADER = ["indicator", "area", "period", "value", "numerator", "denominator", "note"]
@@ -133,6 +137,7 @@ def init_project(
     With `from_framework` (a bundled framework's name, e.g. `forth-valley-ijb`) the framework is a copy of
     that one and the sample data fits it. Raises `InputError` if any file would be overwritten.
     """
+    from perfwatch.framework.docgen import json_schema_text
     from perfwatch.framework.load import load_framework
 
     root = Path(directory)
@@ -153,7 +158,8 @@ def init_project(
         framework_text = source.read_text(encoding="utf-8")
 
     files = {
-        framework_name: framework_text,
+        framework_name: with_modeline(framework_text),
+        SCHEMA_FILE: json_schema_text(),
         PROJECT_FILE: PROJECT_TEMPLATE.format(framework=framework_name, data=SAMPLE_DATA),
     }
     existing = [root / name for name in [*files, SAMPLE_DATA, "commentary"] if (root / name).exists()]
@@ -188,6 +194,14 @@ def init_project(
     )
     written.append(commentary)
     return written
+
+
+def with_modeline(text: str) -> str:
+    """`text` with the modeline pointing at the schema beside it, in place of any modeline it had."""
+    first, _, rest = text.partition("\n")
+    if first.lstrip("# ").startswith("yaml-language-server:"):
+        text = rest
+    return MODELINE + text
 
 
 def _sample_areas(framework: Framework) -> list[str]:

@@ -84,7 +84,7 @@ def _schema_finding(document: MarkedDocument, items: list[dict[str, Any]], root:
     found = _describe(item.get("input"))
     if kind in ("literal_error", "enum"):
         allowed = [str(v) for v in _literal_values(annotation)] or [item.get("ctx", {}).get("expected", "")]
-        message = f"`{field}` must be one of {', '.join(allowed)}; found {found}"
+        message = f"`{_name(walked, field)}` must be one of {', '.join(allowed)}; found {found}"
         guess = closest(str(item.get("input")), allowed)
         message += f". Did you mean `{guess}`?" if guess else ""
         return document.finding(loc, "invalid-choice", message)
@@ -112,8 +112,13 @@ def _schema_finding(document: MarkedDocument, items: list[dict[str, Any]], root:
 
 
 def _name(walked: Loc, fallback: str) -> str:
-    names = [p for p in walked if isinstance(p, str)]
-    return names[-1] if names else fallback
+    """The key the problem is at, with list indexes after it: `months[0]`, not `0`."""
+    parts = list(walked)
+    indexes = ""
+    while parts and isinstance(parts[-1], int):
+        indexes = f"[{parts.pop()}]" + indexes
+    names = [p for p in parts if isinstance(p, str)]
+    return (names[-1] if names else fallback) + indexes
 
 
 def _where(document: MarkedDocument, walked: Loc, model: type[BaseModel] | None) -> str:

@@ -92,6 +92,7 @@ class MarkedDocument:
     path: Path
     data: Any
     root: Node
+    text: str = ""
 
     @property
     def file(self) -> str:
@@ -121,14 +122,35 @@ class MarkedDocument:
         For a key that is missing the walk stops at the mapping that should hold it, so the position is
         that mapping's first line: where the user has to add the key.
         """
-        node, key_node, walked = self.resolve(loc)
-        mark = key_node.start_mark if key and key_node is not None and walked else node.start_mark
+        mark = self._located_node(loc, key).start_mark
         return mark.line + 1, mark.column + 1
 
+    def _located_node(self, loc: tuple[Any, ...], key: bool) -> Node:
+        node, key_node, walked = self.resolve(loc)
+        return key_node if key and key_node is not None and walked else node
+
     def finding(self, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False, severity="error"):
-        """A finding located at `loc` in this document."""
-        line, column = self.locate(loc, key=key)
-        return Finding(self.file, line, column, severity, code, message, dotted(loc))
+        """A finding located at `loc` in this document, spanning the node found there.
+
+        A mapping or list written over several lines is marked at its start only, so that editors and code
+        scanning underline the place, not the whole block.
+        """
+        node = self._located_node(loc, key)
+        start, end = node.start_mark, node.end_mark
+        if not isinstance(node, ScalarNode) and end.line != start.line:
+            end = start
+        end_line, end_column = end.line + 1, end.column + 1
+        return Finding(
+            self.file,
+            start.line + 1,
+            start.column + 1,
+            severity,
+            code,
+            message,
+            dotted(loc),
+            end_line,
+            end_column,
+        )
 
 
 def dotted(loc: tuple[Any, ...]) -> str:
@@ -214,7 +236,7 @@ def load_yaml(path: str | Path) -> MarkedDocument:
                 "remove the leading `-` or wrap the content under keys",
             )  # fmt: skip
         )
-    return MarkedDocument(path=path, data=data, root=root)
+    return MarkedDocument(path=path, data=data, root=root, text=text)
 
 
 def _read_text(path: Path) -> str:
