@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_evaluate import APRIL_2023, make_framework, observations
 
 from perfwatch.evaluate.engine import evaluate
-
-from .test_evaluate import APRIL_2023, make_framework, observations
 
 
 def rate(**kw):

@@ -6,12 +6,11 @@ from datetime import date
 
 import numpy as np
 import pytest
+from test_evaluate import APRIL_2023, make_framework, observations, pct
 
 from perfwatch.evaluate.engine import evaluate
 from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
 from perfwatch.evaluate.results import CONTRACT_COLUMNS, TABLE_COLUMNS
-
-from .test_evaluate import APRIL_2023, make_framework, observations, pct
 
 
 @pytest.fixture(scope="module")
