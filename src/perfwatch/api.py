@@ -9,11 +9,13 @@ caller can print or log them. The command line (`perfwatch.cli`) calls only this
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from perfwatch.boundary import UnsafeFile, file_problem, inside, open_regular
 from perfwatch.data.actions import load_actions_csv
 from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only
 from perfwatch.framework.project import (
@@ -52,18 +54,19 @@ class Inputs:
         """Every input file, for the inputs hash."""
         paths = [self.framework, *(s.path for s in self.data)]
         for source in self.commentary:
-            paths.extend(
-                sorted(p for p in source.path.rglob("*") if p.is_file())
-                if source.path.is_dir()
-                else [source.path]
-            )
+            paths.extend(folder_files(source.path) if source.path.is_dir() else [source.path])
         if self.actions is not None:
             paths.append(self.actions)
         if self.templates is not None and self.templates.is_dir():
-            paths.extend(sorted(p for p in self.templates.rglob("*") if p.is_file()))
+            paths.extend(folder_files(self.templates))
         if self.project is not None and self.project.file is not None:
             paths.append(self.project.file)
         return paths
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The regular files inside `folder` (after links, nothing hidden), sorted: what a run may read from it."""
+    return sorted(p for p in folder.rglob("*") if inside(p, [folder]) and file_problem(p) is None)
 
 
 def framework_path(given: str | Path) -> Path:
@@ -78,12 +81,16 @@ def resolve_inputs(
     framework: str | Path | None = None,
     data: Iterable[str | Path] = (),
     project: str | Path | None = None,
+    allowed: Iterable[str | Path] = (),
 ) -> Inputs:
-    """The inputs of a run: an explicit framework and data files, else the project file in the folder."""
+    """The inputs of a run: an explicit framework and data files, else the project file in the folder.
+
+    `allowed` are folders outside the project that its file may name (`--allow-path`).
+    """
     data = list(data)
     project_file = Path(project) if project else (None if framework else find_project("."))
     if project_file is not None:
-        loaded = load_project(project_file)
+        loaded = load_project(project_file, allowed)
         sources = list(loaded.data) + [source_for_path(p) for p in data]
         return Inputs(
             framework=Path(framework) if framework else loaded.framework_path,
@@ -110,10 +117,12 @@ def inputs_hash(inputs: Inputs, extra: str = "") -> str:
     """A short SHA-256 over every input file's name and bytes, so a report says which data built it."""
     digest = hashlib.sha256()
     for path in inputs.files():
-        digest.update(path.name.encode())
+        digest.update(os.fsencode(path.name))  # a name that is not UTF-8 is hashed as its bytes
         try:
-            digest.update(path.read_bytes())
-        except OSError:
+            with open_regular(path) as handle:
+                for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except UnsafeFile:
             digest.update(b"<unreadable>")
     digest.update(extra.encode())
     return digest.hexdigest()[:12]

@@ -34,6 +34,17 @@ def remove_stale_temporaries(path: Path, older_than: float = STALE_AFTER_SECONDS
     return removed
 
 
+def file_mode() -> int:
+    """The mode `open()` would give a new file under the user's umask (0644 under 022, 0600 under 077).
+
+    `mkstemp` always makes 0600; the finished file gets what any other program's output would, so an
+    internal export written under `umask 077` is never made world-readable.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary file beside `path`; rename it over `path` only when the block succeeds.
@@ -52,7 +63,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, file_mode())
         os.replace(temporary, path)
     except OSError as error:
         raise PerfwatchError(f"cannot write {path}: {error.strerror or error}") from error

@@ -115,6 +115,28 @@ def unattended_options(command):
                         help="Also write a detailed log (DEBUG, timestamps) to this file.")(command)  # fmt: skip
 
 
+def allow_path_option(command):
+    """`--allow-path DIR`: the person running perfwatch lets the project file name files under DIR too.
+
+    Without it every path in a project file must stay inside the project folder (`perfwatch.boundary`):
+    in CI the project file comes from a pull request, the command line from the pipeline's owner.
+    """
+
+    def remember(ctx: click.Context, _param, value: tuple[Path, ...]) -> tuple[Path, ...]:
+        ctx.ensure_object(dict).setdefault("allow_paths", []).extend(value)
+        return value
+
+    return click.option("--allow-path", "_allow_paths", multiple=True, expose_value=False, callback=remember,
+                        type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="DIR",
+                        help="Let the project file name files in DIR, outside the project folder; repeatable.")(command)  # fmt: skip
+
+
+def allowed_paths() -> list[Path]:
+    """The folders `--allow-path` allowed in this run."""
+    context = click.get_current_context(silent=True)
+    return list((context.find_root().obj or {}).get("allow_paths", [])) if context is not None else []
+
+
 def _add_log_file(ctx: click.Context, path: Path) -> None:
     """Log everything (DEBUG, timestamps, no colour) to `path` for this run; undone when the run ends."""
     try:

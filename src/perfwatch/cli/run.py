@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
+from perfwatch.cli.group import (
+    MAX_WARNINGS_SHOWN,
+    CommandFailed,
+    allow_path_option,
+    allowed_paths,
+    cli,
+    log,
+    unattended_options,
+)
 from perfwatch.errors import Finding
 
 if TYPE_CHECKING:
@@ -53,6 +61,7 @@ def run_options(command):
         click.option("--as-of", type=REPORT_DATE,
                      help="The report date, YYYY-MM-DD or `today` (default: the project's as_of, else today)."),
         click.option("--strict", is_flag=True, help="Treat warnings in the framework and data as errors."),
+        allow_path_option,
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -62,7 +71,7 @@ def run_options(command):
 def _run(framework, data_paths, project, period, as_of, strict):
     from perfwatch.api import resolve_inputs, run
 
-    inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    inputs = resolve_inputs(framework=framework, data=data_paths, project=project, allowed=allowed_paths())
     outcome = run(inputs, period=period, as_of=as_of, strict=strict)
     _warn(outcome.warnings)
     return outcome
@@ -149,6 +158,7 @@ def export(
     "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start date (default: today)."
 )
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60), help="How far ahead.")
+@allow_path_option
 def timetable(framework, project, start, months) -> None:
     """Which reports fall due when, the period each covers, and which indicators have new data for it."""
     from datetime import date
@@ -159,7 +169,7 @@ def timetable(framework, project, start, months) -> None:
     from perfwatch.framework.cycles import timetable as due_reports
     from perfwatch.framework.load import load_framework
 
-    inputs = resolve_inputs(framework=framework, project=project)
+    inputs = resolve_inputs(framework=framework, project=project, allowed=allowed_paths())
     loaded = load_framework(inputs.framework)
     dues = due_reports(loaded, start or inputs.as_of or date.today(), months)
     if not dues:
@@ -210,6 +220,7 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     """
     from perfwatch.api import build, plan, resolve_inputs
     from perfwatch.errors import EXIT_PARTIAL
+    from perfwatch.safetext import terminal_safe
 
     if area and each_area:
         raise click.UsageError("give either --area or --each-area, not both")
@@ -219,7 +230,7 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
         bad = [f for f in chosen if f not in ("html", "pdf")]
         if bad:
             raise click.UsageError(f"unknown format {', '.join(bad)}: choose html, pdf or html,pdf")
-    inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    inputs = resolve_inputs(framework=framework, data=data_paths, project=project, allowed=allowed_paths())
     requests = plan(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
                     formats=chosen, as_of=as_of)  # fmt: skip
     quiet = ctx.obj.get("quiet", False)
@@ -233,7 +244,7 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     if outcome.failures:
         for failed_area, message in outcome.failures.items():
             log.error("area %s failed: %s", failed_area, message)
-            click.echo(f"perfwatch: error: area {failed_area} failed: {message}", err=True)
+            click.echo(terminal_safe(f"perfwatch: error: area {failed_area} failed: {message}"), err=True)
         click.echo(
             f"perfwatch: {len(outcome.failures)} of the areas failed ({', '.join(outcome.failures)}); "
             "the others were built",

@@ -18,6 +18,7 @@ from rich.text import Text
 from perfwatch.evaluate.results import Results
 from perfwatch.formatting import format_value
 from perfwatch.framework.cycles import Due
+from perfwatch.safetext import terminal_safe
 
 STATUS_STYLE = {
     "green": ("✔", "on target", "green"),
@@ -54,6 +55,11 @@ def filter_latest(
     return latest
 
 
+def plain(value: object) -> Text:
+    """Text from the inputs as a table cell: control characters escaped, `[...]` never read as rich markup."""
+    return Text(terminal_safe(str(value)))
+
+
 def status_text(status: str, colour: bool) -> Text:
     symbol, word, style = STATUS_STYLE.get(status, ("?", status, ""))
     return Text(f"{symbol} {word}", style=style if colour else "")
@@ -64,7 +70,7 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
     framework = results.framework
     colour = console.color_system is not None
     table = Table(
-        title=f"{framework.title} — {results.period or 'latest'}",
+        title=plain(f"{framework.title} — {results.period or 'latest'}"),
         box=box.SIMPLE_HEAD if console.is_terminal else box.ASCII2,
         show_lines=False,
         expand=False,
@@ -91,14 +97,14 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
             "" if row.benchmark in (None, "not_compared") or pd.isna(row.benchmark) else str(row.benchmark)
         )
         table.add_row(
-            f"{indicator.id} {indicator.title}",
-            areas[row.area].name if row.area in areas else str(row.area),
-            "" if pd.isna(row.period) else str(row.period),
-            value,
-            target,
+            plain(f"{indicator.id} {indicator.title}"),
+            plain(areas[row.area].name if row.area in areas else row.area),
+            plain("" if pd.isna(row.period) else row.period),
+            plain(value),
+            plain(target),
             status_text(row.status, colour),
             DIRECTION_SYMBOL.get(row.direction, "") if isinstance(row.direction, str) else "",
-            benchmark,
+            plain(benchmark),
             spc,
         )
     return table
@@ -117,9 +123,9 @@ def timetable_table(dues: Iterable[Due], console: Console) -> Table:
     for due in dues:
         table.add_row(
             due.due.strftime("%d %b %Y"),
-            f"{due.cycle.title} ({due.cycle.kind})",
+            plain(f"{due.cycle.title} ({due.cycle.kind})"),
             due.period.label,
-            ", ".join(due.new_data) or "—",
-            ", ".join(due.stale) or "—",
+            plain(", ".join(due.new_data) or "—"),
+            plain(", ".join(due.stale) or "—"),
         )
     return table

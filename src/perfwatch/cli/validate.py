@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfwatch.cli.group import FORMATS, PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log
+from perfwatch.cli.group import (
+    FORMATS,
+    PROJECT_FILE_NAME,
+    YAML_SUFFIXES,
+    CommandFailed,
+    allow_path_option,
+    allowed_paths,
+    cli,
+    log,
+)
 from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding, InputError
 
 if TYPE_CHECKING:
@@ -39,6 +48,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     help="Also check these data files against the framework (repeatable; one framework only).",
 )
+@allow_path_option
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -108,7 +118,7 @@ def _check_project_file(path: Path) -> list[Finding]:
     from perfwatch.framework.project import load_project
 
     try:
-        load_project(path)
+        load_project(path, allowed_paths())
     except InputError as error:
         return error.findings
     return []
@@ -121,7 +131,7 @@ def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> li
     from perfwatch.framework.load import check_framework
 
     try:
-        inputs = resolve_inputs(project=path, data=data_paths)
+        inputs = resolve_inputs(project=path, data=data_paths, allowed=allowed_paths())
     except InputError as error:
         return error.findings
     framework, findings = check_framework(inputs.framework, strict=strict, today=inputs.as_of)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from perfwatch.boundary import UnsafeFile, read_text
 from perfwatch.errors import Finding, InputError
 
 
@@ -23,10 +24,11 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
     actions = []
     action_rows: dict[str, int] = {}
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_text(path)
+    except (UnsafeFile, UnicodeDecodeError) as error:
+        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
         raise InputError(
-            Finding(str(path), code="unreadable", message=f"cannot read the actions file: {error}")
+            Finding(str(path), code="unreadable", message=f"cannot read the actions file: {reason}")
         ) from None
     reader = csv.DictReader(text.splitlines())
     for row_number, row in enumerate(reader, start=2):

@@ -16,6 +16,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from perfwatch.safetext import excerpt
+
 SUPPRESSED = "suppressed"
 NOT_AVAILABLE = "not_available"
 ERROR = "error"
@@ -236,4 +238,4 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     if not close:
         lowered = {c.lower(): c for c in options}
         close = [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)]
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {excerpt(close[0])}?)" if close else ""
