@@ -18,6 +18,7 @@ from pathlib import Path
 from perfwatch.boundary import UnsafeFile, file_problem, inside, open_regular
 from perfwatch.data.actions import load_actions_csv
 from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only
+from perfwatch.fileio import output_lock
 from perfwatch.framework.project import (
     CommentarySource,
     DataSource,
@@ -28,6 +29,7 @@ from perfwatch.framework.project import (
     source_for_path,
 )
 from perfwatch.resources import bundled_framework
+from perfwatch.stopping import stop_on_signals
 
 
 @dataclass
@@ -267,14 +269,25 @@ def build(
     progress: Progress | None = None,
 ) -> BuildOutcome:
     """Evaluate once per period and build every requested report; failed areas are collected, not raised."""
+    out_dir = out_dir or inputs.output
+    # One build at a time per folder; SIGTERM/SIGINT stop the workers and leave no partial file.
+    with output_lock(out_dir), stop_on_signals():
+        return _build_locked(inputs, requests, out_dir=out_dir, templates=templates, as_of=as_of,
+                             strict=strict, force=force, jobs=jobs, progress=progress)  # fmt: skip
+
+
+def _build_locked(
+    inputs: Inputs, requests: list[ReportRequest], *, out_dir: Path, templates: Path | None,
+    as_of: date | None, strict: bool, force: bool, jobs: int | None, progress: Progress | None,
+) -> BuildOutcome:  # fmt: skip
     from perfwatch.data.commentary import load_commentary
     from perfwatch.publish.revisions import check_revisions
     from perfwatch.publish.suppression import suppress
-    from perfwatch.render.build import build_each_area, build_report
+    from perfwatch.render.build import build_each_area, build_report, write_manifest
     from perfwatch.render.views import ReportOptions
 
     outcome = BuildOutcome()
-    out_dir = out_dir or inputs.output
+    manifest: dict[str, dict] = {}  # written once, at the end of the run
     templates = templates or inputs.templates
     runs: dict[str | None, object] = {}
     commentary = None
@@ -298,7 +311,7 @@ def build(
             paths, failures = build_each_area(
                 results, kind=request.kind, formats=request.formats, out_dir=out_dir, templates=templates,
                 commentary=commentary, options=options, allowed_dirs=allowed, force=force, max_workers=jobs,
-                progress=progress,
+                progress=progress, manifest=manifest,
             )  # fmt: skip
             outcome.paths += paths
             outcome.failures.update(failures)
@@ -306,12 +319,13 @@ def build(
             outcome.paths += build_report(
                 results, kind=request.kind, formats=request.formats, out_dir=out_dir, name=request.name,
                 templates=templates, commentary=commentary, options=options, allowed_dirs=allowed, force=force,
-                refused=refused,
+                refused=refused, manifest=manifest,
             )  # fmt: skip
         outcome.warnings += [
             Finding("report", None, None, "warning", "refused-url", f"the PDF renderer refused to load {url}")
             for url in dict.fromkeys(refused)
         ]
+    write_manifest(Path(out_dir), manifest)
     if runs and not outcome.failures:
         # A value published before and different now is said out loud ("... changed from 101.2 to 99.8").
         outcome.warnings += check_revisions(next(iter(runs.values())), out_dir)

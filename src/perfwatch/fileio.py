@@ -12,6 +12,7 @@ from pathlib import Path
 
 from perfwatch.errors import PerfwatchError
 
+LOCK_FILE = ".perfwatch.lock"
 STALE_AFTER_SECONDS = 3600
 """A temporary file older than this was left by a run that was killed; writing takes milliseconds."""
 
@@ -81,3 +82,38 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
     with atomic_path(path) as temporary:
         temporary.write_bytes(data)
     return path
+
+
+@contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one build: a second run into it exits 2 instead of interleaving its files.
+
+    Two runs into one folder once lost manifest entries, and an older run finishing last replaced a newer
+    report. The lock is `flock` on `.perfwatch.lock`, released by the kernel if the holder dies, so a killed
+    run never leaves the folder locked. Where `flock` does not exist (Windows) there is no lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as error:
+        raise PerfwatchError(f"cannot write to {folder}: {error.strerror or error}") from error
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise PerfwatchError(
+                f"another perfwatch run (process {holder}) is building into {folder}: wait for it to "
+                "finish, or build into another folder with --out"
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock

@@ -19,6 +19,7 @@ import click
 
 from perfwatch import __version__
 from perfwatch.errors import EXIT_PROBLEMS, EXIT_USAGE, InputError, PerfwatchError
+from perfwatch.stopping import Interrupted
 
 if TYPE_CHECKING:
     pass
@@ -58,6 +59,11 @@ class PerfwatchGroup(click.Group):
             raise CommandFailed(str(error)) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except (Interrupted, KeyboardInterrupt) as error:
+            code = getattr(error, "exit_code", 130)
+            log.warning("perfwatch %s; no partial file was left", error or "stopped by SIGINT")
+            click.echo(f"perfwatch: {error or 'stopped by SIGINT'}; no partial file was left", err=True)
+            ctx.exit(code)
         except Exception:
             _report_bug(ctx)
 
@@ -157,7 +163,7 @@ def _add_log_file(ctx: click.Context, path: Path) -> None:
             logger.setLevel(level)
         handler.close()
 
-    ctx.call_on_close(remove)
+    ctx.find_root().call_on_close(remove)  # kept to the end, so a crash's traceback reaches the file too
     log.debug("perfwatch %s: %s", __version__, " ".join(sys.argv))
 
 
