@@ -147,7 +147,7 @@ def test_a_crash_writes_its_traceback_to_the_log_file_too(project: Project, monk
     def crash(*_args, **_kwargs):
         raise RuntimeError("an unexpected failure inside perfwatch")
 
-    monkeypatch.setattr(api, "run", crash)
+    monkeypatch.setattr(api, "evaluate", crash)  # `report` evaluates once, through api.evaluate
     old = Path.cwd()
     os.chdir(project.root)
     try:

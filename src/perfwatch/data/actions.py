@@ -6,32 +6,40 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perfwatch.boundary import UnsafeFile, read_text
-from perfwatch.errors import Finding, InputError
+from perfwatch.errors import Finding
+
+if TYPE_CHECKING:
+    from perfwatch.framework.model import Action, Framework
 
 
-def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
+def load_actions(path: Path, framework: Framework) -> tuple[list[Action], list[Finding]]:
     """Actions from a CSV with columns id, title, outcome, owner, due, status (+ indicators, notes).
 
-    Returns the actions, the problems found, and each action's row number (for later checks).
+    Returns the valid actions and every problem: an unreadable file, a row the `Action` model rejects, an
+    outcome the framework does not have. Nothing is raised, so `validate` lists them with the rest.
     """
     from pydantic import ValidationError
 
     from perfwatch.framework.model import Action
 
     findings: list[Finding] = []
-    actions = []
-    action_rows: dict[str, int] = {}
+    actions: list[Action] = []
     try:
         text = read_text(path)
-    except (UnsafeFile, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
-        raise InputError(
-            Finding(str(path), code="unreadable", message=f"cannot read the actions file: {reason}")
-        ) from None
-    reader = csv.DictReader(text.splitlines())
-    for row_number, row in enumerate(reader, start=2):
+    except (UnsafeFile, OSError, UnicodeDecodeError) as error:
+        if isinstance(error, UnicodeDecodeError):
+            reason = "it is not UTF-8 text"
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+        else:
+            reason = str(error)
+        message = f"cannot read the actions file: {reason}"
+        return [], [Finding(str(path), None, None, "error", "actions-unreadable", message)]
+    known_outcomes = set(framework.outcomes)
+    for row_number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         record = {k.strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
         record = {k: v for k, v in record.items() if v not in ("", None)}
         if "indicators" in record:
@@ -40,8 +48,6 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
             ]
         try:
             action = Action.model_validate(record)
-            action_rows[action.id] = row_number
-            actions.append(action)
         except ValidationError as error:
             for problem in error.errors(include_url=False):
                 where = ".".join(str(p) for p in problem["loc"])
@@ -50,4 +56,11 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
                         str(path), row_number, None, "error", "invalid-action", f"{where}: {problem['msg']}"
                     )
                 )
-    return actions, findings, action_rows
+            continue
+        actions.append(action)
+        if action.outcome and action.outcome not in known_outcomes:
+            findings.append(
+                Finding(str(path), row_number, None, "error", "unknown-outcome",
+                        f"action {action.id} names outcome {action.outcome!r}, which the framework does not have")
+            )  # fmt: skip
+    return actions, findings

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import MAPPED
 from perfwatch.data.observations import (
     _OPERATORS,
     KEY_COLUMNS,
@@ -41,7 +42,7 @@ from perfwatch.safetext import listing
 
 @dataclass
 class _Mapped:
-    """A table in canonical columns, cleaned, with each numeric column's missing reasons."""
+    """A table in canonical columns (`contracts.MAPPED`), cleaned, with each numeric column's missing reasons."""
 
     frame: pd.DataFrame
     findings: list[Finding]
@@ -258,7 +259,7 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
     frame = pd.DataFrame(stage, index=pd.RangeIndex(size), copy=False)
     if source.sum_duplicates:
         frame = _sum_duplicates(frame)
-    return _Mapped(frame, findings)
+    return _Mapped(MAPPED.check(frame, "map_table"), findings)
 
 
 def _reasons(reasons: np.ndarray) -> pd.Categorical:

@@ -184,17 +184,14 @@ def load_yaml(path: str | Path) -> MarkedDocument:
         loader.dispose()
     if not isinstance(data, dict):
         found = "a list" if isinstance(data, list) else f"a single value ({data!r})"
-        mark = root.start_mark
         raise InputError(
-            Finding(
+            _marked(
                 file,
-                mark.line + 1,
-                mark.column + 1,
-                "error",
+                root,
                 "yaml-not-mapping",
                 f"the top level must be a mapping of `key: value` lines, but the file holds {found}; "
                 "remove the leading `-` or wrap the content under keys",
-            )
+            )  # fmt: skip
         )
     return MarkedDocument(path=path, data=data, root=root)
 
@@ -271,13 +268,10 @@ def _check_depth(file: str, text: str) -> None:
         if isinstance(token, _OPENING):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = token.start_mark
                 raise InputError(
-                    Finding(
+                    _marked(
                         file,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "error",
+                        token,
                         "yaml-too-deep",
                         f"the YAML is nested more than {MAX_DEPTH} levels deep here; a framework never needs "
                         "that: check for unclosed `[` or `{`",
@@ -359,7 +353,8 @@ def _check_duplicate_keys(file: str, node: MappingNode) -> None:
         first_line[key] = line
 
 
-def _marked(file: str, node: Node, code: str, message: str) -> Finding:
+def _marked(file: str, node: Node | yaml.Token, code: str, message: str) -> Finding:
+    """An error finding at where a node or token starts."""
     mark = node.start_mark
     return Finding(file, mark.line + 1, mark.column + 1, "error", code, message)
 

@@ -4,8 +4,9 @@
 `perfwatch.fileio`, so a failure leaves the last good report in place. A small manifest beside the outputs
 (`.perfwatch-manifest.json`) records the key each report was built from — the inputs hash plus the kind,
 options, templates and perfwatch version — so a cron run with unchanged inputs skips the work (`force=True`
-rebuilds). `build_each_area` builds one report per area in worker processes; one area failing does not stop
-the others.
+rebuilds). `build_each_area` builds one report per area in worker processes; an area whose inputs fail
+(`PerfwatchError`) is reported and the others go on; an unexpected exception is a bug and is raised with
+its traceback once the others are built; a worker the system kills fails only its own area, which is named.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from typing import TYPE_CHECKING
 
 from perfwatch.errors import PerfwatchError
 from perfwatch.fileio import atomic_path, write_text_atomic
-from perfwatch.render.context import KINDS, build_context
+from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
 from perfwatch.stopping import prepare_worker
+from perfwatch.vocabulary import REPORT_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
@@ -37,7 +39,12 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger("perfwatch.render.build")
 MANIFEST = ".perfwatch-manifest.json"
-FORMATS = ("html", "pdf")
+
+
+class AreaBug(RuntimeError):
+    """An area's report failed with an unexpected exception (its cause, with the worker's traceback): a bug,
+    raised once the other areas are built, so the command line shows the traceback and exits 2."""
+
 
 #: progress(area, error or None, done, total)
 Progress = Callable[[str, "str | None", int, int], None]
@@ -104,7 +111,7 @@ def build_report(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = REPORT_FORMATS,
     out_dir: str | Path,
     name: str | None = None,
     templates: str | Path | None = None,
@@ -123,8 +130,8 @@ def build_report(
     else straight to the folder's manifest.
     """
     formats = tuple(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or kind not in KINDS:
+    unknown = [f for f in formats if f not in REPORT_FORMATS]
+    if unknown or kind not in REPORT_KINDS:
         raise PerfwatchError(
             f"unknown report {'format' if unknown else 'kind'}: {', '.join(unknown) or kind}"
         )
@@ -263,7 +270,7 @@ def build_each_area(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = REPORT_FORMATS,
     out_dir: str | Path,
     areas: Iterable[str] | None = None,
     templates: str | Path | None = None,
@@ -290,13 +297,18 @@ def build_each_area(
     built: list[Path] = []
     failures: dict[str, str] = {}
     entries: dict[str, dict] = {}
+    bugs: list[tuple[str, BaseException]] = []
 
     def finished(area: str, outcome: object) -> None:
         error: str | None = None
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, PerfwatchError):  # a problem with this area's inputs: reported, the rest go on
             error = str(outcome) or type(outcome).__name__
             failures[area] = error
             LOGGER.error("area %s failed: %s", area, error)
+        elif isinstance(outcome, BaseException):  # a bug: its traceback is logged now and raised below
+            error = f"bug: {type(outcome).__name__}: {outcome}"
+            bugs.append((area, outcome))
+            LOGGER.error("area %s failed with a bug in perfwatch", area, exc_info=outcome)
         else:
             paths, entry = outcome  # type: ignore[misc]
             built.extend(Path(p) for p in paths)
@@ -311,11 +323,15 @@ def build_each_area(
     broken = _run_pool(job, wanted, workers, initargs, finished)
     for area in broken:  # alone in a fresh worker each, so a death names its own area only
         if _run_pool(job, [area], 1, initargs, finished):
-            finished(area, RuntimeError(WORKER_DIED))
+            finished(area, PerfwatchError(WORKER_DIED))  # the system killed it: this area fails, not a bug
     if manifest is not None:
         manifest.update(entries)
     else:
         write_manifest(Path(out_dir), entries)
+    if bugs:
+        area, first = bugs[0]
+        others = f" (and {len(bugs) - 1} more areas)" if len(bugs) > 1 else ""
+        raise AreaBug(f"building the report for area {area}{others} hit a bug in perfwatch") from first
     order = {area: n for n, area in enumerate(wanted)}
     return sorted(built, key=lambda p: (p.name, order.get(p.stem, 0))), dict(
         sorted(failures.items(), key=lambda item: order[item[0]])

@@ -27,11 +27,13 @@ from perfwatch.render.badges import (
     _flag,
     _format,
     _image,
+    _is_true,
     _number,
     _period_of,
     _plain,
     _plural,
     _section_badge,
+    _shown_value,
     _text,
     _trend_badge,
     _unit_label,
@@ -57,13 +59,13 @@ from perfwatch.render.views import (
     StatusCount,
     ThemeView,
 )
+from perfwatch.vocabulary import REPORT_KINDS
 
 if typing.TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
     from perfwatch.evaluate.results import Results
     from perfwatch.framework.model import Cycle, Indicator
 
-KINDS = ("performance", "annual", "exception", "scorecard")
 DEFAULT_TITLES = {
     "performance": "Performance report",
     "annual": "Annual performance report",
@@ -94,8 +96,8 @@ class _Builder(AreaChoices, ChartChoices):
     """Reads `Results` once for one area and hands out the views the templates need."""
 
     def __init__(self, results: Results, kind: str, commentary: Commentary | None, options: ReportOptions):
-        if kind not in KINDS:
-            raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if kind not in REPORT_KINDS:
+            raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
         self.results = results
         self.framework = results.framework
         self.kind = kind
@@ -114,7 +116,7 @@ class _Builder(AreaChoices, ChartChoices):
         self.latest_columns = {c: self.latest_sorted[c].to_numpy() for c in self.latest_sorted.columns}
         codes = codes[order]
         starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
-        stops = np.append(starts[1:], len(codes))
+        stops = np.append(starts[1:], len(codes))[: len(starts)]
         self.latest_bounds = {codes[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
         self.latest = {
             str(row["indicator"]): row for row in latest[latest["area"] == self.area.id].to_dict("records")
@@ -164,8 +166,9 @@ class _Builder(AreaChoices, ChartChoices):
         places = decimals_for(ind.unit, ind.decimals)
         chart = None
         if ind.is_numeric and self.options.charts and self.kind == "performance":
+            to_date = ", year to date" if _is_true(row.get("ytd")) else ""
             chart = indicator_chart(
-                series, title=f"{ind.id} {ind.title}, {self.area.name}", unit_label=unit_label,
+                series, title=f"{ind.id} {ind.title}, {self.area.name}{to_date}", unit_label=unit_label,
                 polarity=ind.polarity, decimals=places, width="half", show_title=False,
             )  # fmt: skip
         start, stop = self.series_bounds.get(ind.id, (0, 0))
@@ -194,7 +197,7 @@ class _Builder(AreaChoices, ChartChoices):
             national_id=_text(ind.national_id), notes=_text(ind.notes), key=ind.key,
             under_development=ind.under_development, outcome_id=outcome_id, theme_id=theme_id,
             period=pretty_period(period) if period else "",
-            value=_format(ind, row.get("value"), row.get("value_text")),
+            value=_shown_value(ind, row),
             target=_format(ind, row.get("target"), row.get("target_text")),
             ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")), flag=_flag(row.get("flag")),
             note=_text(row.get("note")), status=status_badge(status), reason=_text(row.get("reason")),
@@ -212,6 +215,30 @@ class _Builder(AreaChoices, ChartChoices):
             commentary=self._comment(ind.id, _text(row.get("period")) or None), actions=linked,
             own_actions=own,
         )  # fmt: skip
+
+    def sub_area_misses(self) -> dict[str, dict[str, list[str]]]:
+        """Per indicator, the areas within the report's area (at any depth) that are red or amber against
+        their own level's target, by name."""
+        within = set()
+        for area in self.framework.areas:
+            node, seen = self.area_parents.get(area.id), set()
+            while node is not None and node not in seen:
+                if node == self.area.id:
+                    within.add(area.id)
+                    break
+                seen.add(node)
+                node = self.area_parents.get(node)
+        if not within or not len(self.latest_sorted):
+            return {}
+        cols = self.latest_columns
+        inside = np.isin(cols["area"].astype(str), list(within))
+        misses: dict[str, dict[str, list[str]]] = {}
+        for status in ("red", "amber"):
+            for k in np.flatnonzero(inside & (cols["status"].astype(str) == status)):
+                area_id = str(cols["area"][k])
+                entry = misses.setdefault(str(cols["indicator"][k]), {})
+                entry.setdefault(status, []).append(self.area_names.get(area_id, area_id))
+        return misses
 
     def _rollup(self, frame: pd.DataFrame, key: str, id_: str) -> tuple[Badge, dict[str, int], bool]:
         row = self.rollups[key].get(id_)
@@ -283,33 +310,45 @@ class _Builder(AreaChoices, ChartChoices):
         return self.report_period.financial_year(self.framework.year_start_month)
 
     def comparisons(self, indicators: dict[str, IndicatorView]) -> tuple[list[str], list[ComparisonRow]]:
+        """The annual comparison: the reporting year and exactly the cycle's `compare_years` preceding
+        years, each value under the year it belongs to (its own label beside it when that is not the
+        reporting year's, e.g. a calendar year), answers as words."""
         year = self.year()
         frame = self.results.comparisons
-        if year is None or frame is None or frame.empty:
+        if year is None or frame is None or frame.empty or "compare_year" not in frame:
             return [], []
-        frame = frame[frame["area"] == self.area.id]
-        back = int(frame["years_back"].max()) if len(frame) else 0
-        labels = [Period(year.start - 12 * k, 12, year.year_start_month).label for k in range(back, 0, -1)]
+        cycle = self.cycle()
+        wanted = cycle.compare_years if cycle is not None else 5
+        frame = frame[(frame["area"] == self.area.id) & (frame["years_back"] <= wanted)]
+        labels = [Period(year.start - 12 * k, 12, year.year_start_month).label for k in range(wanted, 0, -1)]
         rows = []
-        for ind_id, group in frame.groupby("indicator", sort=False):
+        for ind_id, group in frame.groupby("indicator", sort=False, observed=True):
             ind = self.framework.indicators.get(str(ind_id))
             if ind is None or not ind.key or str(ind_id) not in indicators:
                 continue
-            by_period = {r["compare_period"]: r for r in group.to_dict("records")}
+            by_year = {r["compare_year"]: r for r in group.to_dict("records")}
             cells = []
             for label in labels:
-                found = by_period.get(label, {})
+                found = by_year.get(label, {})
                 cells.append(
                     ComparisonCell(
                         period=label,
-                        value=_format(ind, found.get("compare_value")),
+                        value=_own_year(
+                            _format(ind, found.get("compare_value"), found.get("compare_text")),
+                            found.get("compare_period"),
+                            label,
+                        ),
                         direction=_direction_badge(_text(found.get("direction")), ind.polarity),
                     )  # fmt: skip
                 )
-            first = group.iloc[0]
+            current = group.iloc[0].to_dict() if group.iloc[0]["year"] == year.label else {}
+            value = _format(ind, current.get("value"), current.get("value_text"))
             rows.append(
                 ComparisonRow(
-                    indicators[str(ind_id)], _text(first["period"]), _format(ind, first["value"]), cells
+                    indicators[str(ind_id)],
+                    year.label,
+                    _own_year(value, current.get("period"), year.label),
+                    cells,
                 )
             )
         order = {i: n for n, i in enumerate(self.framework.indicators)}
@@ -378,14 +417,33 @@ def summary_sentence(counts: dict[str, int], worsening: int, concern: int | None
     return sentence + "."
 
 
-def _exceptions(indicators: list[IndicatorView]) -> list[ExceptionView]:
+def _own_year(value: str, own: Any, reporting_year: str) -> str:
+    """A value in a reporting year's column, with its own period beside it when that is another kind of
+    year (`79.5 (2023)` for a calendar year under 2023/24)."""
+    own_label = _text(own)
+    if value == "—" or not own_label or own_label == reporting_year:
+        return value
+    return f"{value} ({own_label})"
+
+
+def _exceptions(
+    indicators: list[IndicatorView], sub_area_misses: dict[str, dict[str, list[str]]] | None = None
+) -> list[ExceptionView]:
+    """The exception list; an area within the report's area that misses its own target makes its
+    indicator an exception here too ("Off target in Ashford, Dover"), even when the total is on target."""
     views = []
+    sub_area_misses = sub_area_misses or {}
     for ind in indicators:
         reasons = []
         if ind.status.value == "red":
             reasons.append("Off target")
         elif ind.status.value == "amber":
             reasons.append("Close to target")
+        misses = sub_area_misses.get(ind.id, {})
+        if misses.get("red"):
+            reasons.append("Off target in " + ", ".join(misses["red"]))
+        if misses.get("amber"):
+            reasons.append("Close to target in " + ", ".join(misses["amber"]))
         if ind.direction.value == "worsening":
             reasons.append("Worsening")
         if ind.spc_signal == "special_cause_concern" or ind.variation.value.startswith("concern"):
@@ -479,7 +537,7 @@ def build_context(
         areas=[AreaView(a.id, a.name, a.level) for a in framework.areas],
         summary=summary_sentence(counts, worsening, concern if spc_used else None),
         status_counts=status_counts, total=total, worsening=worsening, special_cause_concern=concern,
-        themes=themes, indicators=indicators, exceptions=_exceptions(indicators), actions=builder.actions,
+        themes=themes, indicators=indicators, exceptions=_exceptions(indicators, builder.sub_area_misses()), actions=builder.actions,
         overdue_actions=[a for a in builder.actions if a.state == "overdue"],
         delivered_actions=builder.delivered(), national_outcomes=national, comparison_years=labels,
         comparisons=comparisons, sections=sections,

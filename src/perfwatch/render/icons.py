@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from perfwatch.evaluate.results import ASSURANCES, BENCHMARKS, DIRECTIONS, STATUSES, TRENDS, VARIATIONS
+from perfwatch.vocabulary import ASSURANCES, BENCHMARKS, DIRECTIONS, STATUSES, TRENDS, VARIATIONS
 
 INK = "#212b32"
 WHITE = "#ffffff"

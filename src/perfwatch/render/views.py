@@ -35,7 +35,9 @@ class PeriodRow:
     """One row of an indicator's recent-periods table."""
 
     period: str = _doc("Period label as a reader writes it: `March 2025`, `2024/25`, `Q4 2024/25`.")
-    value: str = _doc("Formatted value (`81.2%`, `£1,200`, `Yes`, `—` when missing).")
+    value: str = _doc(
+        "Formatted value (`81.2%`, `£1,200`, `Yes`, `—` when missing). Where the target is year to date: `12 year to date (2 this quarter)`."
+    )
     target: str = _doc("Formatted target (`—` when none).")
     status: Badge = _doc("Status badge of the period.")
     ci: str = _doc("Confidence interval as `77.1% to 80.2%`, or ''.")
@@ -49,7 +51,9 @@ class AreaValue:
     area_id: str = _doc("Area id.")
     name: str = _doc("Area name.")
     period: str = _doc("Period of the value.")
-    value: str = _doc("Formatted value.")
+    value: str = _doc(
+        "Formatted value. Where the target is year to date: `12 year to date (2 this quarter)`."
+    )
     status: Badge = _doc("Status badge.")
     benchmark: Badge = _doc("Benchmark badge against the area's comparator.")
     is_focus: bool = _doc("True for the area the report is about.")
@@ -95,7 +99,9 @@ class IndicatorView:
     outcome_id: str = _doc("Outcome id.")
     theme_id: str = _doc("Theme id.")
     period: str = _doc("Period of the latest value, as a reader writes it ('' when no data).")
-    value: str = _doc("Latest value, formatted.")
+    value: str = _doc(
+        "Latest value, formatted. Where the target is year to date: `12 year to date (2 this quarter)`."
+    )
     target: str = _doc("Target for that period, formatted.")
     ci: str = _doc("Confidence interval, formatted, or ''.")
     flag: str = _doc("Data-quality flag of the latest value, or ''.")
