@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from perfwatch.boundary import UnsafeFile, file_problem, inside, open_regular
 from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only, promote_warnings
+from perfwatch.fileio import output_lock
 from perfwatch.framework.project import (
     CommentarySource,
     DataSource,
@@ -27,6 +30,7 @@ from perfwatch.framework.project import (
     source_for_path,
 )
 from perfwatch.resources import bundled_framework
+from perfwatch.stopping import stop_on_signals
 from perfwatch.vocabulary import DEFAULT_REPORT_KIND, PROJECT_FILE, REPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -68,18 +72,19 @@ class Inputs:
         """Every input file, for the inputs hash."""
         paths = [self.framework, *(s.path for s in self.data)]
         for source in self.commentary:
-            paths.extend(
-                sorted(p for p in source.path.rglob("*") if p.is_file())
-                if source.path.is_dir()
-                else [source.path]
-            )
+            paths.extend(folder_files(source.path) if source.path.is_dir() else [source.path])
         if self.actions is not None:
             paths.append(self.actions)
         if self.templates is not None and self.templates.is_dir():
-            paths.extend(sorted(p for p in self.templates.rglob("*") if p.is_file()))
+            paths.extend(folder_files(self.templates))
         if self.project is not None and self.project.file is not None:
             paths.append(self.project.file)
         return paths
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The regular files inside `folder` (after links, nothing hidden), sorted: what a run may read from it."""
+    return sorted(p for p in folder.rglob("*") if inside(p, [folder]) and file_problem(p) is None)
 
 
 def framework_path(given: str | Path) -> Path:
@@ -94,12 +99,16 @@ def resolve_inputs(
     framework: str | Path | None = None,
     data: Iterable[str | Path] = (),
     project: str | Path | None = None,
+    allowed: Iterable[str | Path] = (),
 ) -> Inputs:
-    """The inputs of a run: an explicit framework and data files, else the project file in the folder."""
+    """The inputs of a run: an explicit framework and data files, else the project file in the folder.
+
+    `allowed` are folders outside the project that its file may name (`--allow-path`).
+    """
     data = list(data)
     project_file = Path(project) if project else (None if framework else find_project("."))
     if project_file is not None:
-        loaded = load_project(project_file)
+        loaded = load_project(project_file, allowed)
         sources = list(loaded.data) + [source_for_path(p) for p in data]
         return Inputs(
             framework=Path(framework) if framework else loaded.framework_path,
@@ -126,10 +135,12 @@ def files_digest(inputs: Inputs) -> hashlib._Hash:
     """SHA-256 over every input file's name and bytes: read once per run, extended per report."""
     digest = hashlib.sha256()
     for path in inputs.files():
-        digest.update(path.name.encode())
+        digest.update(os.fsencode(path.name))  # a name that is not UTF-8 is hashed as its bytes
         try:
-            digest.update(path.read_bytes())
-        except OSError:
+            with open_regular(path) as handle:
+                for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except UnsafeFile:
             digest.update(b"<unreadable>")
     return digest
 
@@ -457,14 +468,28 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> BuildOutcome:
-    """Build every requested report from one evaluation: summarise and publish once per distinct period."""
+    """Build every requested report from one evaluation: summarise and publish once per distinct period.
+
+    One build at a time per output folder (`fileio.output_lock`); SIGTERM/SIGINT stop the workers and
+    leave no partial file (`stopping.stop_on_signals`).
+    """
+    out_dir = out_dir or loaded.inputs.output
+    with output_lock(out_dir), stop_on_signals():
+        return _build_locked(loaded, requests, out_dir=out_dir, templates=templates, force=force, jobs=jobs,
+                             progress=progress)  # fmt: skip
+
+
+def _build_locked(
+    loaded: Loaded, requests: list[ReportRequest], *, out_dir: Path, templates: Path | None, force: bool,
+    jobs: int | None, progress: Progress | None,
+) -> BuildOutcome:  # fmt: skip
     from perfwatch.publish.revisions import check_revisions, mark_revisions
-    from perfwatch.render.build import build_each_area, build_report
+    from perfwatch.render.build import build_each_area, build_report, write_manifest
     from perfwatch.render.views import ReportOptions
 
     inputs = loaded.inputs
     outcome = BuildOutcome()
-    out_dir = out_dir or inputs.output
+    manifest: dict[str, dict] = {}  # written once, at the end of the run
     templates = templates or inputs.templates
     table = evaluate(loaded)
     published: dict[str | None, Results] = {}
@@ -491,7 +516,7 @@ def build(
             paths, failures = build_each_area(
                 results, kind=request.kind, formats=request.formats, out_dir=out_dir, templates=templates,
                 commentary=loaded.commentary, options=options, allowed_dirs=allowed, force=force,
-                max_workers=jobs, progress=progress,
+                max_workers=jobs, progress=progress, manifest=manifest,
             )  # fmt: skip
             outcome.paths += paths
             outcome.failures.update(failures)
@@ -499,12 +524,13 @@ def build(
             outcome.paths += build_report(
                 results, kind=request.kind, formats=request.formats, out_dir=out_dir, name=request.name,
                 templates=templates, commentary=loaded.commentary, options=options, allowed_dirs=allowed,
-                force=force, refused=refused,
+                force=force, refused=refused, manifest=manifest,
             )  # fmt: skip
         outcome.warnings += [
             Finding("report", None, None, "warning", "refused-url", f"the PDF renderer refused to load {url}")
             for url in dict.fromkeys(refused)
         ]
+    write_manifest(Path(out_dir), manifest)
     if published and not outcome.failures:
         # A value published before and different now is said out loud ("... changed from 101.2 to 99.8").
         outcome.warnings += check_revisions(next(iter(published.values())), out_dir)
@@ -571,14 +597,21 @@ def fetch(inputs: Inputs, **options) -> Fetched:
 
 
 def check_framework_file(
-    path: Path, *, strict: bool = False, rules: RuleSelection | None = None
+    path: Path,
+    *,
+    strict: bool = False,
+    rules: RuleSelection | None = None,
+    allowed: Iterable[str | Path] = (),
 ) -> list[Finding]:
-    """`perfwatch validate FILE`: a framework file's findings, or a project file's when it is one."""
+    """`perfwatch validate FILE`: a framework file's findings, or a project file's when it is one.
+
+    `allowed` are folders outside the project that a project file may name (`--allow-path`).
+    """
     if path.name == PROJECT_FILE:
         from perfwatch.framework.project import load_project
 
         try:
-            load_project(path)
+            load_project(path, allowed)
         except InputError as error:
             return error.findings
         return []
@@ -594,12 +627,13 @@ def check_project(
     *,
     strict: bool = False,
     rules: RuleSelection | None = None,
+    allowed: Iterable[str | Path] = (),
 ) -> list[Finding]:
     """`perfwatch validate` in a project, or on a framework with `--data`: every finding `report` would meet.
 
     `rules` (validate's --select/--ignore) replace the project file's `lint:` selection."""
     try:
-        inputs = resolve_inputs(framework=framework, data=data, project=project)
+        inputs = resolve_inputs(framework=framework, data=data, project=project, allowed=allowed)
     except InputError as error:
         return error.findings
     return load(inputs, strict=strict, rules=rules).findings

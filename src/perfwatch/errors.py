@@ -51,7 +51,10 @@ class Finding:
         return ":".join(parts)
 
     def format(self) -> str:
-        return f"{self.where()}: {self.severity}[{self.code}]: {self.message}"
+        """One line for a terminal or log: control characters in names and messages are escaped."""
+        from perfwatch.safetext import terminal_safe
+
+        return terminal_safe(f"{self.where()}: {self.severity}[{self.code}]: {self.message}")
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -34,7 +34,9 @@ def frameworks_dir() -> Path:
 
 
 def bundled_framework(name: str) -> Path | None:
-    """A bundled framework by its file stem, e.g. `forth-valley-ijb`."""
+    """A bundled framework by its file stem, e.g. `forth-valley-ijb`; a name with a folder in it is none."""
+    if not name or Path(name).name != name or name.startswith(".") or "\\" in name:
+        return None
     for suffix in (".yaml", ".yml"):
         path = frameworks_dir() / f"{name}{suffix}"
         if path.is_file():

@@ -8,9 +8,11 @@ percentage with numerator and denominator, and a rate, four quarters of data, co
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import traceback
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,3 +194,14 @@ def evaluate_project(project: Project, period: str | None = None):
 
     inputs = resolve_inputs(project=project.root / "perfwatch.yaml")
     return run(inputs, period=period, as_of=date.fromisoformat(AS_OF)).results
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with every Flate stream decompressed, so embedded files can be searched."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            parts.append(zlib.decompressobj().decompress(pdf[match.end() : match.end() + 10_000_000]))
+        except zlib.error:
+            continue
+    return b"".join(parts)

@@ -18,6 +18,7 @@ import click
 
 from perfwatch import __version__
 from perfwatch.errors import EXIT_PROBLEMS, EXIT_USAGE, InputError, PerfwatchError
+from perfwatch.stopping import Interrupted
 
 if TYPE_CHECKING:
     pass
@@ -55,6 +56,11 @@ class PerfwatchGroup(click.Group):
             raise CommandFailed(str(error)) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except (Interrupted, KeyboardInterrupt) as error:
+            code = getattr(error, "exit_code", 130)
+            log.warning("perfwatch %s; no partial file was left", error or "stopped by SIGINT")
+            click.echo(f"perfwatch: {error or 'stopped by SIGINT'}; no partial file was left", err=True)
+            ctx.exit(code)
         except Exception:
             _report_bug(ctx)
 
@@ -112,6 +118,28 @@ def unattended_options(command):
                         help="Also write a detailed log (DEBUG, timestamps) to this file.")(command)  # fmt: skip
 
 
+def allow_path_option(command):
+    """`--allow-path DIR`: the person running perfwatch lets the project file name files under DIR too.
+
+    Without it every path in a project file must stay inside the project folder (`perfwatch.boundary`):
+    in CI the project file comes from a pull request, the command line from the pipeline's owner.
+    """
+
+    def remember(ctx: click.Context, _param, value: tuple[Path, ...]) -> tuple[Path, ...]:
+        ctx.ensure_object(dict).setdefault("allow_paths", []).extend(value)
+        return value
+
+    return click.option("--allow-path", "_allow_paths", multiple=True, expose_value=False, callback=remember,
+                        type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="DIR",
+                        help="Let the project file name files in DIR, outside the project folder; repeatable.")(command)  # fmt: skip
+
+
+def allowed_paths() -> list[Path]:
+    """The folders `--allow-path` allowed in this run."""
+    context = click.get_current_context(silent=True)
+    return list((context.find_root().obj or {}).get("allow_paths", [])) if context is not None else []
+
+
 def _add_log_file(ctx: click.Context, path: Path) -> None:
     """Log everything (DEBUG, timestamps, no colour) to `path` for this run; undone when the run ends."""
     try:
@@ -132,7 +160,7 @@ def _add_log_file(ctx: click.Context, path: Path) -> None:
             logger.setLevel(level)
         handler.close()
 
-    ctx.call_on_close(remove)
+    ctx.find_root().call_on_close(remove)  # kept to the end, so a crash's traceback reaches the file too
     log.debug("perfwatch %s: %s", __version__, " ".join(sys.argv))
 
 

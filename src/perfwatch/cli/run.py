@@ -17,7 +17,15 @@ from perfwatch.cli.completion import (
     complete_cycle,
     complete_outcome,
 )
-from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
+from perfwatch.cli.group import (
+    MAX_WARNINGS_SHOWN,
+    CommandFailed,
+    allow_path_option,
+    allowed_paths,
+    cli,
+    log,
+    unattended_options,
+)
 from perfwatch.errors import Finding
 from perfwatch.vocabulary import EXPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS, STATUSES
 
@@ -61,6 +69,7 @@ def run_options(command):
         click.option("--as-of", type=REPORT_DATE,
                      help="The report date, YYYY-MM-DD or `today` (default: the project's as_of, else today)."),
         click.option("--strict", is_flag=True, help="Treat warnings in the framework and data as errors."),
+        allow_path_option,
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -70,7 +79,7 @@ def run_options(command):
 def _run(framework, data_paths, project, period, as_of, strict):
     from perfwatch.api import resolve_inputs, run
 
-    inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    inputs = resolve_inputs(framework=framework, data=data_paths, project=project, allowed=allowed_paths())
     outcome = run(inputs, period=period, as_of=as_of, strict=strict)
     _warn(outcome.warnings)
     return outcome
@@ -152,7 +161,9 @@ def export(
     """
     from perfwatch import api
 
-    inputs = api.resolve_inputs(framework=framework, data=data_paths, project=project)
+    inputs = api.resolve_inputs(
+        framework=framework, data=data_paths, project=project, allowed=allowed_paths()
+    )
     if str(out) == "-":
         sys.stdout.flush()
         evaluated = api.export(inputs, None, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
@@ -177,6 +188,7 @@ def export(
 )
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60), help="How far ahead.")
 @unattended_options
+@allow_path_option
 def timetable(framework, project, start, months) -> None:
     """Which reports fall due when, the period each covers, and which indicators have new data for it."""
 
@@ -184,7 +196,7 @@ def timetable(framework, project, start, months) -> None:
 
     from perfwatch import api
 
-    inputs = api.resolve_inputs(framework=framework, project=project)
+    inputs = api.resolve_inputs(framework=framework, project=project, allowed=allowed_paths())
     dues = api.timetable(inputs, start, months)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
@@ -243,6 +255,7 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     from perfwatch import api
     from perfwatch.api import resolve_inputs
     from perfwatch.errors import EXIT_PARTIAL
+    from perfwatch.safetext import terminal_safe
 
     if area and each_area:
         raise click.UsageError("give either --area or --each-area, not both")
@@ -254,7 +267,7 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
             raise click.UsageError(
                 f"unknown format {', '.join(bad)}: choose from {', '.join(REPORT_FORMATS)}"
             )
-    inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
+    inputs = resolve_inputs(framework=framework, data=data_paths, project=project, allowed=allowed_paths())
     choices = api.Choices(kind, cycle, period, area, each_area, chosen)
     quiet = ctx.obj.get("quiet", False)
     with _ProgressDisplay(quiet) as progress:
@@ -267,7 +280,7 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     if outcome.failures:
         for failed_area, message in outcome.failures.items():
             log.error("area %s failed: %s", failed_area, message)
-            click.echo(f"perfwatch: error: area {failed_area} failed: {message}", err=True)
+            click.echo(terminal_safe(f"perfwatch: error: area {failed_area} failed: {message}"), err=True)
         click.echo(
             f"perfwatch: {len(outcome.failures)} of the areas failed ({', '.join(outcome.failures)}); "
             "the others were built",

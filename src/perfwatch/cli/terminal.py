@@ -19,6 +19,7 @@ from rich.text import Text
 from perfwatch.evaluate.results import Results
 from perfwatch.formatting import format_value, format_year_to_date
 from perfwatch.framework.cycles import Due
+from perfwatch.safetext import terminal_safe
 
 STATUS_STYLE = {
     "green": ("✔", "on target", "green"),
@@ -55,6 +56,11 @@ def filter_latest(
     return latest
 
 
+def plain(value: object) -> Text:
+    """Text from the inputs as a table cell: control characters escaped, `[...]` never read as rich markup."""
+    return Text(terminal_safe(str(value)))
+
+
 def status_text(status: str, colour: bool) -> Text:
     symbol, word, style = STATUS_STYLE.get(status, ("?", status, ""))
     return Text(f"{symbol} {word}", style=style if colour else "")
@@ -84,7 +90,7 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Rende
     framework = results.framework
     colour = console.color_system is not None
     table = Table(
-        title=_title(results),
+        title=plain(_title(results)),
         box=box.SIMPLE_HEAD if console.is_terminal else box.ASCII2,
         show_lines=False,
         expand=False,
@@ -94,14 +100,17 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Rende
                           ("SPC", "left")):  # fmt: skip
         table.add_column(name, justify=justify, overflow="fold")
     for cells in _rows(framework, latest, colour):
-        table.add_row(*cells)
+        table.add_row(*(plain(cell) if isinstance(cell, str) else cell for cell in cells))
     return table
 
 
 def scorecard_stacked(results: Results, latest: pd.DataFrame, console: Console) -> RenderableType:
     """One block per indicator × area: the title on its own line(s), then labelled facts, each line short."""
     colour = console.color_system is not None
-    blocks: list[RenderableType] = [Text(_title(results), style="bold" if colour else ""), Text("")]
+    blocks: list[RenderableType] = [
+        Text(terminal_safe(_title(results)), style="bold" if colour else ""),
+        Text(""),
+    ]
     for title, area, period, value, target, status, direction, benchmark, spc in _rows(
         results.framework, latest, colour
     ):
@@ -146,14 +155,14 @@ def _rows(framework, latest: pd.DataFrame, colour: bool):
             "" if row.benchmark in (None, "not_compared") or pd.isna(row.benchmark) else str(row.benchmark)
         )
         yield (
-            f"{indicator.id} {indicator.title}",
-            areas[row.area].name if row.area in areas else str(row.area),
-            "" if pd.isna(row.period) else str(row.period),
-            value,
-            target,
+            terminal_safe(f"{indicator.id} {indicator.title}"),
+            terminal_safe(areas[row.area].name if row.area in areas else str(row.area)),
+            "" if pd.isna(row.period) else terminal_safe(str(row.period)),
+            terminal_safe(value),
+            terminal_safe(target),
             status_text(row.status, colour),
             DIRECTION_SYMBOL.get(row.direction, "") if isinstance(row.direction, str) else "",
-            benchmark,
+            terminal_safe(benchmark),
             spc,
         )
 
@@ -171,9 +180,9 @@ def timetable_table(dues: Iterable[Due], console: Console) -> Table:
     for due in dues:
         table.add_row(
             due.due.strftime("%d %b %Y"),
-            f"{due.cycle.title} ({due.cycle.kind})",
+            plain(f"{due.cycle.title} ({due.cycle.kind})"),
             due.period.label,
-            ", ".join(due.new_data) or "—",
-            ", ".join(due.stale) or "—",
+            plain(", ".join(due.new_data) or "—"),
+            plain(", ".join(due.stale) or "—"),
         )
     return table

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 import click
 
 from perfwatch.cli.findings_output import OUTPUT_FORMATS, render_findings
-from perfwatch.cli.group import YAML_SUFFIXES, CommandFailed, cli, log, unattended_options
+from perfwatch.cli.group import (
+    YAML_SUFFIXES,
+    CommandFailed,
+    allow_path_option,
+    allowed_paths,
+    cli,
+    log,
+    unattended_options,
+)
 from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding
 from perfwatch.vocabulary import PROJECT_FILE
 
@@ -53,6 +61,7 @@ if TYPE_CHECKING:
     help="Also check these data files against the framework (repeatable; one framework only).",
 )
 @unattended_options
+@allow_path_option
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -85,7 +94,9 @@ def validate(
             raise click.UsageError(
                 f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE}"
             )
-        findings = api.check_project(project_file, data=data_paths, strict=strict, rules=rules)
+        findings = api.check_project(
+            project_file, data=data_paths, strict=strict, rules=rules, allowed=allowed_paths()
+        )
         _report(findings, 1, output_format, quiet=quiet)
         ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
     if Path("-") in paths:
@@ -104,9 +115,11 @@ def validate(
     for path in files:
         log.debug("checking %s", path)
         if data_paths and path.name != PROJECT_FILE:
-            findings += api.check_project(framework=path, data=data_paths, strict=strict, rules=rules)
+            findings += api.check_project(
+                framework=path, data=data_paths, strict=strict, rules=rules, allowed=allowed_paths()
+            )
         else:
-            findings += api.check_framework_file(path, strict=strict, rules=rules)
+            findings += api.check_framework_file(path, strict=strict, rules=rules, allowed=allowed_paths())
 
     _report(findings, len(files), output_format, quiet=quiet)
     ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)

@@ -8,6 +8,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perfwatch.boundary import UnsafeFile, read_text
 from perfwatch.errors import Finding
 
 if TYPE_CHECKING:
@@ -27,9 +28,15 @@ def load_actions(path: Path, framework: Framework) -> tuple[list[Action], list[F
     findings: list[Finding] = []
     actions: list[Action] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        message = f"cannot read the actions file: {error.strerror if isinstance(error, OSError) else error}"
+        text = read_text(path)
+    except (UnsafeFile, OSError, UnicodeDecodeError) as error:
+        if isinstance(error, UnicodeDecodeError):
+            reason = "it is not UTF-8 text"
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+        else:
+            reason = str(error)
+        message = f"cannot read the actions file: {reason}"
         return [], [Finding(str(path), None, None, "error", "actions-unreadable", message)]
     known = {"outcome": set(framework.outcomes), "area": set(framework.area_map)}
     for row_number, row in enumerate(csv.DictReader(text.splitlines()), start=2):

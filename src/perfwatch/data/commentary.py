@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from perfwatch.boundary import file_problem, inside, read_text
 from perfwatch.errors import Finding, InputError
 from perfwatch.framework.periods import PeriodError, parse_period
+from perfwatch.safetext import excerpt
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -47,7 +49,8 @@ _RAW_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w:-]*)[^>]*>?")
 _EVENT_ATTRIBUTE = re.compile(r"\son\w+\s*=", re.I)
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _MARKDOWN_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)")
-_BAD_LINK = re.compile(r"^\s*(javascript|vbscript|file|data):", re.I)
+_ALLOWED_LINK = re.compile(r"^\s*(?:(?:https?|mailto):|#)", re.I)
+_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]*)")
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,12 @@ def _markdown():
 
 
 def _image_source(_tag: str, attribute: str, value: str) -> str | None:
-    """nh3 attribute filter: an image keeps its `src` only when it is an embedded raster image."""
+    """nh3 attribute filter: an image keeps its `src` only when it is an embedded raster image, a link its
+    `href` only when it is http, https, mailto or a `#` in the report. A relative link (`../x`, `//host/x`)
+    would be resolved against the report's folder into a `file:` link in the PDF."""
     if _tag == "img" and attribute == "src" and not _DATA_IMAGE.match(value):
+        return None
+    if _tag == "a" and attribute == "href" and not _ALLOWED_LINK.match(value):
         return None
     return value
 
@@ -140,10 +147,12 @@ def _source_findings(text: str, file: str, first_line: int) -> list[Finding]:
                     "commentary-image",
                     f"image {match.group(1)!r} removed: reports fetch nothing; embed images as data:image/png",
                 )
-        for match in _MARKDOWN_LINK.finditer(line):
-            if _BAD_LINK.match(match.group(1)):
+        for match in [*_MARKDOWN_LINK.finditer(line), *_LINK_DEFINITION.finditer(line)]:
+            if match.group(1) and not _ALLOWED_LINK.match(match.group(1)):
                 finding(
-                    "commentary-link", f"link {match.group(1)!r} removed: only http, https and mailto links"
+                    "commentary-link",
+                    f"link {excerpt(match.group(1))} removed (its text is kept): only http, https and mailto "
+                    "links, written in full (https://...)",
                 )
         if "url(" in line.lower():
             finding("commentary-css", "CSS url() in commentary has no effect: styles are not allowed")
@@ -183,12 +192,35 @@ def _folder_entries(folder: Path) -> list[tuple[Path, str, str, str]]:
     return entries
 
 
+def _unreadable(path: Path, folder: Path) -> str | None:
+    """Why a file in a commentary folder is not read, or None: it must be a regular file inside the
+    folder (after links, nothing hidden) with a UTF-8 name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not UTF-8 text: rename the file"
+    if not inside(path, [folder]):
+        return "it links outside the commentary folder (or is hidden): commentary is read only from inside it"
+    return file_problem(path)
+
+
+def _read(path: Path) -> str:
+    """A commentary file's text, or `ValueError` saying why it cannot be read."""
+    try:
+        return read_text(path)
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text: save it as UTF-8") from None
+
+
 def _load_folder(folder: Path, year_start_month: int, into: Commentary) -> None:
     for path, id_, area, period_text in _folder_entries(folder):
         file = str(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            refused = _unreadable(path, folder)
+            if refused is not None:
+                raise ValueError(refused)
+            text = _read(path)
+        except ValueError as error:
             into.findings.append(
                 Finding(file, None, None, "error", "commentary-read", f"cannot read: {error}")
             )
@@ -203,8 +235,8 @@ def _load_folder(folder: Path, year_start_month: int, into: Commentary) -> None:
 def _load_csv(path: Path, year_start_month: int, into: Commentary) -> None:
     file = str(path)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        raw = _read(path)
+    except ValueError as error:
         into.findings.append(Finding(file, None, None, "error", "commentary-read", f"cannot read: {error}"))
         return
     reader = csv.DictReader(io.StringIO(raw, newline=""))
@@ -251,7 +283,7 @@ def load_commentary(
         path = Path(source)
         if path.is_dir():
             _load_folder(path, year_start_month, commentary)
-        elif path.is_file():
+        elif path.exists():
             _load_csv(path, year_start_month, commentary)
         else:
             commentary.findings.append(

@@ -35,6 +35,7 @@ from perfwatch.framework.periods import (
     parse_periods,
 )
 from perfwatch.framework.project import DataSource, parse_expression
+from perfwatch.safetext import listing
 
 # --- mapping ------------------------------------------------------------------------------------------
 
@@ -152,7 +153,7 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
     def missing_column(name: str, purpose: str) -> _Mapped:
         return mapping_error(
             f"there is no column {name!r} (named in {purpose}){did_you_mean(name, [str(c) for c in frame.columns])}; "
-            f"the columns are: {', '.join(map(str, frame.columns))}"
+            f"the columns are: {listing(frame.columns)}"
         )
 
     used: set[str] = set()
@@ -237,7 +238,7 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
         hints = ", ".join(f"`columns: {{{c}: ...}}` or `constants: {{{c}: ...}}`" for c in lacking)
         return mapping_error(
             f"no {' or '.join(lacking)} column: name the source column or give a constant ({hints}); "
-            f"the columns are: {', '.join(map(str, table.frame.columns))}"
+            f"the columns are: {listing(table.frame.columns)}"
         )
     numeric_given = [c for c in NUMERIC_COLUMNS if c in resolved or c in source.constants or c in expressions]
     if not {"value", "numerator", "denominator"} & set(numeric_given):

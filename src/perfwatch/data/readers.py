@@ -13,12 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from perfwatch.boundary import UnsafeFile, open_regular, read_bytes
 from perfwatch.data.observations import Table
 from perfwatch.data.values import (
     did_you_mean,
 )
+from perfwatch.data.workbook import SheetTooLarge, check_workbook, unsupported_parquet_columns
 from perfwatch.errors import Finding
 from perfwatch.framework.project import DataSource
+from perfwatch.safetext import excerpt, listing
 
 PYARROW_MIN_BYTES = 8 * 1024 * 1024  # files this big are parsed by pyarrow (faster) rather than pandas
 
@@ -50,11 +53,11 @@ def read_tables(source: DataSource, text_columns: Iterable[str] = ()) -> tuple[l
         )
     if path.is_dir():
         return problem("this is a folder, not a data file; name a CSV, XLSX or Parquet file inside it")
-    if not path.is_file():
-        return problem("this is not a regular file (a pipe or a device); name a CSV, XLSX or Parquet file")
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(65536)
+    except UnsafeFile as error:
+        return problem(f"{error}; name a CSV, XLSX or Parquet file")
     except OSError as error:
         return problem(f"cannot read the file: {error.strerror or error}")
     if not head:
@@ -84,12 +87,28 @@ def read_tables(source: DataSource, text_columns: Iterable[str] = ()) -> tuple[l
         if kind == "xlsx":
             return _read_xlsx(path, file, source)
         if kind == "parquet":
+            unsupported = unsupported_parquet_columns(path)
+            if unsupported:
+                return problem(
+                    f"column {excerpt(unsupported[0][0])} holds {unsupported[0][1]} values, which perfwatch "
+                    "cannot read: a data column holds numbers, text or dates"
+                    + (
+                        f" (also {listing(name for name, _ in unsupported[1:])})"
+                        if len(unsupported) > 1
+                        else ""
+                    ),
+                    "unsupported-column",
+                )
             frame = pd.read_parquet(path)
             frame.columns = [str(c) for c in frame.columns]
             return [Table(frame, np.arange(1, len(frame) + 1, dtype="int64"), file, file)], []
         return _read_csv(path, file, source, set(text_columns))
+    except SheetTooLarge as error:
+        return problem(str(error), "sheet-too-large")
     except Exception as error:  # a file that a reader library rejects is the user's problem, not a crash
-        return problem(f"cannot read the file as {kind.upper()}: {type(error).__name__}: {error}")
+        return problem(
+            f"cannot read the file as {kind.upper()}: {type(error).__name__}: {excerpt(error, 200)}"
+        )
 
 
 def _decode(raw: bytes, source: DataSource, file: str) -> tuple[str, list[Finding]]:
@@ -124,7 +143,7 @@ def _sniff_delimiter(text: str, header_row: int) -> str:
 def _read_csv(
     path: Path, file: str, source: DataSource, text_columns: set[str]
 ) -> tuple[list[Table], list[Finding]]:
-    raw = path.read_bytes()
+    raw = read_bytes(path, limit=None)
     frame = None
     findings: list[Finding] = []
     if (
@@ -287,7 +306,7 @@ def _read_xlsx(path: Path, file: str, source: DataSource) -> tuple[list[Table], 
             f"there is no sheet {wanted!r}{did_you_mean(wanted, names)}; the sheets are: {', '.join(names)}"
         )
         return [], [Finding(file, code="no-sheet", message=message)]
-    tables, findings = [], []
+    tables, findings = [], check_workbook(path, file, chosen)
     for name in chosen:
         cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         label = f"{file}[{name}]"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.errors import closest
+from perfwatch.safetext import excerpt
 
 SUPPRESSED = "suppressed"
 NOT_AVAILABLE = "not_available"
@@ -233,4 +234,4 @@ def match_levels(values: pd.Series, scale: list[str]) -> np.ndarray:
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     """` (did you mean 'x'?)`, or nothing when no choice is close."""
     guess = closest(word, choices)
-    return f" (did you mean {guess!r}?)" if guess else ""
+    return f" (did you mean {excerpt(guess)}?)" if guess else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -22,11 +23,13 @@ from pydantic import (
     model_validator,
 )
 
+from perfwatch.boundary import Boundary
 from perfwatch.errors import Finding, InputError
 from perfwatch.framework.model import Id, Model, PeriodText, ReportKind, as_text
 from perfwatch.framework.rules import RuleSelection
-from perfwatch.framework.yamlload import load_yaml
+from perfwatch.framework.yamlload import MarkedDocument, load_yaml
 from perfwatch.resources import bundled_framework
+from perfwatch.safetext import excerpt
 from perfwatch.vocabulary import PROJECT_FILE, REPORT_FORMATS
 
 CanonicalColumn = Literal[
@@ -389,8 +392,11 @@ def find_project(start_dir: str | Path = ".", *, upward: bool = True) -> Path | 
     return None
 
 
-def load_project(path: str | Path) -> Project:
-    """The project in `path` with its relative paths resolved, or `InputError` with every problem located."""
+def load_project(path: str | Path, allowed: Iterable[str | Path] = ()) -> Project:
+    """The project in `path` with its relative paths resolved, or `InputError` with every problem located.
+
+    Every path the file names must stay inside its folder or one of `allowed` (`perfwatch.boundary`).
+    """
     from perfwatch.framework.schema_errors import schema_findings
 
     path = Path(path)
@@ -418,7 +424,40 @@ def load_project(path: str | Path) -> Project:
         raise InputError(sorted(schema_findings(document, error, Project))) from None
     project._file = path
     _resolve_paths(project, path.parent)
+    outside = _boundary_findings(project, document, Boundary(path.parent, allowed))
+    if outside:
+        raise InputError(outside)
     return project
+
+
+def _named_paths(project: Project) -> Iterable[tuple[tuple[Any, ...], Path]]:
+    """(where in the file, resolved path) for every path the project file names."""
+    if project.framework_path != bundled_framework(project.framework):
+        yield ("framework",), project.framework_path
+    for number, source in enumerate(project.data):
+        yield ("data", number, "path"), source.path
+    for number, commentary in enumerate(project.commentary):
+        yield ("commentary", number, "path"), commentary.path
+    if project.actions is not None:
+        yield ("actions",), project.actions
+    if project.templates is not None:
+        yield ("templates",), project.templates
+    yield ("output",), project.output
+
+
+def _boundary_findings(project: Project, document: MarkedDocument, boundary: Boundary) -> list[Finding]:
+    findings = []
+    for loc, named in _named_paths(project):
+        problem = boundary.problem(named)
+        if problem is not None:
+            line, column = document.locate(loc)
+            name = ".".join(str(part) for part in loc)
+            given = named.relative_to(project.root) if named.is_relative_to(project.root) else named
+            findings.append(
+                Finding(document.file, line, column, "error", "outside-project",
+                        f"`{name}` ({excerpt(str(given), quote=False)}): {problem}")
+            )  # fmt: skip
+    return findings
 
 
 def _resolve_paths(project: Project, root: Path) -> None:

@@ -6,7 +6,7 @@
 options, templates and perfwatch version — so a cron run with unchanged inputs skips the work (`force=True`
 rebuilds). `build_each_area` builds one report per area in worker processes; an area whose inputs fail
 (`PerfwatchError`) is reported and the others go on; an unexpected exception is a bug and is raised with
-its traceback once the others are built.
+its traceback once the others are built; a worker the system kills fails only its own area, which is named.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
+from perfwatch.stopping import prepare_worker
 from perfwatch.vocabulary import REPORT_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
@@ -96,9 +98,12 @@ def _read_manifest(out_dir: Path) -> dict:
         return {}
 
 
-def _record(out_dir: Path, name: str, key: str, paths: list[Path]) -> None:
+def write_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
+    """Add this run's entries to the manifest in one atomic write (the caller holds the folder's lock)."""
+    if not entries:
+        return
     manifest = _read_manifest(out_dir)
-    manifest[name] = {"key": key, "files": sorted(p.name for p in paths)}
+    manifest.update(entries)
     write_text_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
@@ -115,11 +120,14 @@ def build_report(
     allowed_dirs: Iterable[str | Path] = (),
     force: bool = False,
     refused: list[str] | None = None,
+    manifest: dict[str, dict] | None = None,
 ) -> list[Path]:
     """Render one report and write `<name>.html` and/or `<name>.pdf` into `out_dir`; returns the paths.
 
     Skips the work when the manifest says the same inputs built the same files (unless `force`).
     `refused` collects URLs the PDF renderer refused to load, for the caller to report as warnings.
+    The report's manifest entry goes into `manifest` when given (the caller writes it once per run),
+    else straight to the folder's manifest.
     """
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in REPORT_FORMATS]
@@ -159,7 +167,11 @@ def build_report(
             else:
                 temporary.write_text(data, encoding="utf-8")
     if key is not None:
-        _record(out_dir, name, key, paths)
+        entry = {name: {"key": key, "files": sorted(p.name for p in paths)}}
+        if manifest is not None:
+            manifest.update(entry)
+        else:
+            write_manifest(out_dir, entry)
     return paths
 
 
@@ -180,20 +192,78 @@ _WORKER_STATE: dict[str, object] = {}
 
 
 def _init_worker(results: Results, commentary: Commentary | None) -> None:
+    prepare_worker()
     _WORKER_STATE["results"] = results
     _WORKER_STATE["commentary"] = commentary
 
 
-def _build_area(job: _AreaJob, area: str) -> list[str]:
-    """One area's report in a worker process (picklable: module-level, plain arguments)."""
+def _build_area(job: _AreaJob, area: str) -> tuple[list[str], dict[str, dict]]:
+    """One area's report in a worker process (picklable: module-level, plain arguments).
+
+    Returns the paths and the manifest entry, which the parent writes once for the whole batch.
+    """
     results = _WORKER_STATE["results"]
-    paths = build_report(
+    entries: dict[str, dict] = {}
+    try:
+        paths = _build_one_area(job, area, results, entries)
+    except SystemExit as stop:  # SIGTERM: the temporaries are gone; leave the pool rather than take more work
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
+    return [str(p) for p in paths], entries
+
+
+def _build_one_area(job: _AreaJob, area: str, results: object, entries: dict[str, dict]) -> list[Path]:
+    return build_report(
         results,  # type: ignore[arg-type]
         kind=job.kind, formats=job.formats, out_dir=job.out_dir, templates=job.templates,
         commentary=_WORKER_STATE["commentary"],  # type: ignore[arg-type]
         options=replace(job.options, area=area), allowed_dirs=job.allowed_dirs, force=job.force,
+        manifest=entries,
     )  # fmt: skip
-    return [str(p) for p in paths]
+
+
+WORKER_DIED = (
+    "its worker process died (killed by the system, perhaps for lack of memory); the other areas were built"
+)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: SIGTERM (each removes its temporaries), then SIGKILL after 10 s."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
+    pool.shutdown(wait=False, cancel_futures=True)  # first, so no worker is handed another area
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+
+
+def _run_pool(
+    job: _AreaJob, areas: list[str], workers: int, initargs: tuple, finished: Callable[[str, object], None]
+) -> list[str]:
+    """Build `areas` in a pool; `finished(area, result or exception)` for each. Returns the areas whose
+    pool broke under them (a worker died), for the caller to rebuild one by one and name the culprit."""
+    broken: list[str] = []
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs)
+    try:
+        futures = {pool.submit(_build_area, job, area): area for area in areas}
+        for future in as_completed(futures):
+            area = futures[future]
+            try:
+                outcome: object = future.result()
+            except BrokenProcessPool:
+                broken.append(area)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one area's failure is reported, the rest go on
+                outcome = exc
+            finished(area, outcome)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+    return broken
 
 
 def build_each_area(
@@ -210,10 +280,13 @@ def build_each_area(
     force: bool = False,
     max_workers: int | None = None,
     progress: Progress | None = None,
+    manifest: dict[str, dict] | None = None,
 ) -> tuple[list[Path], dict[str, str]]:
     """One report per area (default: every area of the framework), built in parallel processes.
 
-    Returns the built paths and the failures as {area: message}; a failing area never stops the others.
+    Returns the built paths and the failures as {area: message}; a failing area never stops the others,
+    and a worker that dies (the OOM killer) fails only its own area, which is named. Manifest entries go
+    into `manifest` when given, else to the folder's manifest in one write at the end.
     """
     wanted = list(areas) if areas is not None else [a.id for a in results.framework.areas]
     job = _AreaJob(
@@ -223,25 +296,38 @@ def build_each_area(
     )  # fmt: skip
     built: list[Path] = []
     failures: dict[str, str] = {}
+    entries: dict[str, dict] = {}
     bugs: list[tuple[str, BaseException]] = []
+
+    def finished(area: str, outcome: object) -> None:
+        error: str | None = None
+        if isinstance(outcome, PerfwatchError):  # a problem with this area's inputs: reported, the rest go on
+            error = str(outcome) or type(outcome).__name__
+            failures[area] = error
+            LOGGER.error("area %s failed: %s", area, error)
+        elif isinstance(outcome, BaseException):  # a bug: its traceback is logged now and raised below
+            error = f"bug: {type(outcome).__name__}: {outcome}"
+            bugs.append((area, outcome))
+            LOGGER.error("area %s failed with a bug in perfwatch", area, exc_info=outcome)
+        else:
+            paths, entry = outcome  # type: ignore[misc]
+            built.extend(Path(p) for p in paths)
+            entries.update(entry)
+        if progress is not None:
+            progress(area, error, len(built_areas) + 1, len(wanted))
+        built_areas.append(area)
+
+    built_areas: list[str] = []
     workers = max(1, min(max_workers or os.cpu_count() or 1, len(wanted) or 1))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(results, commentary)) as pool:
-        futures = {pool.submit(_build_area, job, area): area for area in wanted}
-        for done, future in enumerate(as_completed(futures), start=1):
-            area = futures[future]
-            error: str | None = None
-            try:
-                built += [Path(p) for p in future.result()]
-            except PerfwatchError as exc:  # a problem with this area's inputs: reported, the rest go on
-                error = str(exc) or type(exc).__name__
-                failures[area] = error
-                LOGGER.error("area %s failed: %s", area, error)
-            except Exception as exc:  # noqa: BLE001 - a bug: its traceback is logged now and raised below
-                error = f"bug: {type(exc).__name__}: {exc}"
-                bugs.append((area, exc))
-                LOGGER.exception("area %s failed with a bug in perfwatch", area)
-            if progress is not None:
-                progress(area, error, done, len(wanted))
+    initargs = (results, commentary)
+    broken = _run_pool(job, wanted, workers, initargs, finished)
+    for area in broken:  # alone in a fresh worker each, so a death names its own area only
+        if _run_pool(job, [area], 1, initargs, finished):
+            finished(area, PerfwatchError(WORKER_DIED))  # the system killed it: this area fails, not a bug
+    if manifest is not None:
+        manifest.update(entries)
+    else:
+        write_manifest(Path(out_dir), entries)
     if bugs:
         area, first = bugs[0]
         others = f" (and {len(bugs) - 1} more areas)" if len(bugs) > 1 else ""

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,14 @@ from jinja2 import (
     TemplateSyntaxError,
     UndefinedError,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from perfwatch.boundary import file_problem, inside
 from perfwatch.errors import PerfwatchError
 from perfwatch.formatting import format_value
 from perfwatch.resources import templates_dir
+from perfwatch.safetext import excerpt
 
 
 def _check_name(name: str) -> None:
@@ -38,15 +42,31 @@ def _check_name(name: str) -> None:
         raise PerfwatchError(f"template name {name!r} is refused: it must stay inside the templates folder")
 
 
+class _FolderLoader(FileSystemLoader):
+    """A template is read only from a regular file inside its folder (after links, nothing hidden)."""
+
+    def get_source(self, environment, template):
+        for folder in self.searchpath:
+            candidate = Path(folder, *split_template_path(template))
+            if not os.path.lexists(candidate):
+                continue
+            refused = (
+                "it links outside the folder" if not inside(candidate, [folder]) else file_problem(candidate)
+            )
+            if refused:  # refused out loud: falling back to the bundled template would drop it in silence
+                raise PerfwatchError(f"template {candidate} is refused: {refused}")
+        return super().get_source(environment, template)
+
+
 def make_environment(user_dir: str | Path | None = None) -> SandboxedEnvironment:
     """The report environment; `user_dir` holds templates that override or extend the bundled ones."""
-    bundled = FileSystemLoader(str(templates_dir()))
+    bundled = _FolderLoader(str(templates_dir()))
     loaders: list[Any] = []
     if user_dir is not None:
         folder = Path(user_dir)
         if not folder.is_dir():
             raise PerfwatchError(f"templates folder {folder} does not exist")
-        loaders.append(FileSystemLoader(str(folder)))
+        loaders.append(_FolderLoader(str(folder)))
     loaders += [PrefixLoader({"builtin": bundled}), bundled]
     environment = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
@@ -90,3 +110,10 @@ def render_template(environment: SandboxedEnvironment, name: str, **context: Any
         where = _location(error, name)
         message = error.message if isinstance(error, TemplateSyntaxError) else str(error)
         raise PerfwatchError(f"{where}: template error: {message}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+        # A template that divides by zero, recurses without end or asks for `range(100001)` is a template
+        # error too (exit 2, file:line); it is the template's doing, not a bug in perfwatch.
+        where = _location(error, name)
+        raise PerfwatchError(
+            f"{where}: template error: {type(error).__name__}: {excerpt(error, 200, quote=False)}"
+        ) from None

@@ -1,5 +1,8 @@
 """WeasyPrint's URL fetcher, locked down: `data:` URIs and regular files inside allowed folders only.
 
+"Inside" is `perfwatch.boundary`'s: after links, and through no hidden folder, so a template's
+`<a rel="attachment" href="../.git/config">` embeds nothing.
+
 WeasyPrint's default fetcher will read any `file://` URL and any http URL it is given: a `file:///etc/passwd`
 attachment ends up inside the PDF and an `http://169.254.169.254/` image is a request to the cloud metadata
 service (ECOSYSTEM §5, GHSA-35jj-wx47-4w8r). perfwatch's HTML is self-contained, so the PDF renderer needs
@@ -14,6 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher
+
+from perfwatch.boundary import file_problem, inside
 
 LOGGER = logging.getLogger("perfwatch.render.fetcher")
 
@@ -34,8 +39,8 @@ class SafeFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             return False
-        path = Path(unquote(parts.path)).resolve()
-        return path.is_file() and any(path.is_relative_to(folder) for folder in self.allowed_dirs)
+        path = Path(unquote(parts.path))
+        return inside(path, self.allowed_dirs) and file_problem(path) is None
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
