@@ -182,7 +182,9 @@ def timetable(framework, project, start, months) -> None:
 )
 @click.option("--area", help="Build the report for this area.")
 @click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
-@click.option("--format", "formats", default=None, help="Comma-separated formats: html, pdf (default: both).")
+@click.option(
+    "--format", "formats", default=None, help="Comma-separated formats: html, pdf, pptx (default: html,pdf)."
+)
 @click.option(
     "--out",
     "out_dir",
@@ -216,9 +218,11 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     chosen = None
     if formats:
         chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-        bad = [f for f in chosen if f not in ("html", "pdf")]
+        from perfwatch.render.build import FORMATS
+
+        bad = [f for f in chosen if f not in FORMATS]
         if bad:
-            raise click.UsageError(f"unknown format {', '.join(bad)}: choose html, pdf or html,pdf")
+            raise click.UsageError(f"unknown format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
     inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
     requests = plan(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
                     formats=chosen, as_of=as_of)  # fmt: skip

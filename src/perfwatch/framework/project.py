@@ -243,8 +243,8 @@ class ReportSpec(Model):
     )
     area: Id | None = Field(None, description="The area reported on (default: every area in one report).")
     each_area: bool = Field(False, description="Build one report per area.")
-    formats: list[Literal["html", "pdf"]] = Field(
-        default_factory=lambda: ["html"], description="Output formats: html, pdf."
+    formats: list[Literal["html", "pdf", "pptx"]] = Field(
+        default_factory=lambda: ["html"], description="Output formats: html, pdf, pptx (PowerPoint slides)."
     )
     name: str | None = Field(
         None,

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger("perfwatch.render.build")
 MANIFEST = ".perfwatch-manifest.json"
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "pptx")
 
 #: progress(area, error or None, done, total)
 Progress = Callable[[str, "str | None", int, int], None]
@@ -109,7 +109,7 @@ def build_report(
     force: bool = False,
     refused: list[str] | None = None,
 ) -> list[Path]:
-    """Render one report and write `<name>.html` and/or `<name>.pdf` into `out_dir`; returns the paths.
+    """Render one report and write `<name>.html`, `<name>.pdf` and/or `<name>.pptx` into `out_dir`; returns the paths.
 
     Skips the work when the manifest says the same inputs built the same files (unless `force`).
     `refused` collects URLs the PDF renderer refused to load, for the caller to report as warnings.
@@ -134,8 +134,13 @@ def build_report(
             LOGGER.info("%s is up to date (inputs %s)", name, results.inputs_hash[:12])
             return paths
     context = build_context(results, kind=kind, commentary=commentary, options=options)
-    html = render_html(context, kind, template_folder)
-    outputs: dict[str, str | bytes] = {"html": html}
+    outputs: dict[str, str | bytes] = {}
+    if "html" in formats or "pdf" in formats:
+        html = outputs["html"] = render_html(context, kind, template_folder)
+    if "pptx" in formats:
+        from perfwatch.render.pptx import render_pptx
+
+        outputs["pptx"] = render_pptx(context)
     if "pdf" in formats:
         from perfwatch.render.pdf import render_pdf
 
