@@ -40,6 +40,7 @@ from perfwatch.render.badges import (
     status_badge,
 )
 from perfwatch.render.chart_choices import LATEST_COLUMNS, SPARKLINE_PERIODS, ChartChoices
+from perfwatch.render.summary import icon_key, spc_matrix
 from perfwatch.render.views import (
     ActionView,
     AreaView,
@@ -450,6 +451,7 @@ def build_context(
                     round(100 * n / total, 1) if total else 0.0)
         for s, n in counts.items()
     ]  # fmt: skip
+    exceptions = _exceptions(indicators)
     national = builder.national_outcomes(themes) if kind == "annual" else []
     labels, comparisons = builder.comparisons({i.id: i for i in indicators}) if kind == "annual" else ([], [])
     sections = builder.sections() if kind == "annual" else []
@@ -479,7 +481,9 @@ def build_context(
         areas=[AreaView(a.id, a.name, a.level) for a in framework.areas],
         summary=summary_sentence(counts, worsening, concern if spc_used else None),
         status_counts=status_counts, total=total, worsening=worsening, special_cause_concern=concern,
-        themes=themes, indicators=indicators, exceptions=_exceptions(indicators), actions=builder.actions,
+        themes=themes, indicators=indicators, exceptions=exceptions, actions=builder.actions,
+        top_exceptions=[e for e in exceptions if "Off target" in e.reasons or "Special cause of concern" in e.reasons],
+        spc_matrix=spc_matrix(indicators), icon_key=icon_key(indicators),
         overdue_actions=[a for a in builder.actions if a.state == "overdue"],
         delivered_actions=builder.delivered(), national_outcomes=national, comparison_years=labels,
         comparisons=comparisons, sections=sections,

@@ -2,7 +2,7 @@
 
 Built from the same `ReportContext` as the HTML and PDF, so every figure, word and verdict on a slide is
 the one the other formats show: a cover, the summary (status counts and the Making Data Count matrix of
-variation by assurance), the exceptions, the scorecard, then one slide per indicator with a native
+variation by assurance), the exceptions (the first page's: off target or a special cause of concern), the scorecard, then one slide per indicator with a native
 PowerPoint line chart (editable by analysts, drawn from the numbers the SVG chart plots), its figures, the
 reason for its status, "what the data tells us" (commentary) and "what we are doing" (actions). Annual
 reports add the multi-year comparison and their narrative sections. The bytes are reproducible: document
@@ -38,19 +38,6 @@ STATUS_FILL = {
 }  # fmt: skip
 STATUS_INK = {"green": icons.WHITE, "red": icons.WHITE}
 
-#: The Making Data Count summary matrix: variation (columns) by assurance (rows).
-VARIATION_COLUMNS = {
-    "Special cause improvement": ("improvement_high", "improvement_low"),
-    "Common cause": ("common_cause",),
-    "Special cause concern": ("concern_high", "concern_low"),
-    "Special cause, neutral": ("neutral_high", "neutral_low"),
-}
-ASSURANCE_ROWS = {
-    "Consistently passing": "consistent_pass",
-    "Hit and miss": "inconsistent",
-    "Consistently failing": "consistent_fail",
-    "No target": "",
-}
 LINE_STYLES = {  # legend name → (colour, dashed)
     "Value": (icons.DARK_BLUE, False),
     "Target": (icons.RED, True),
@@ -71,7 +58,8 @@ def render_pptx(report: ReportContext) -> bytes:
     slides = _Slides(deck)
     slides.cover(report)
     slides.summary(report)
-    if report.exceptions:
+    exceptions = report.exceptions if report.kind == "exception" else report.top_exceptions
+    if exceptions:
         rows = [
             [
                 f"{e.indicator.title} ({e.indicator.id})",
@@ -79,7 +67,7 @@ def render_pptx(report: ReportContext) -> bytes:
                 e.indicator.owner or "—",
                 _action_line(e.next_action) if e.next_action else "No open action",
             ]
-            for e in report.exceptions
+            for e in exceptions
         ]
         slides.table("Exceptions: owner and next action", ["Indicator", "Why", "Owner", "Next action"], rows,
                      widths=(3.6, 3.9, 1.8, 3.03), rows_per_slide=EXCEPTIONS_PER_SLIDE)  # fmt: skip
@@ -219,28 +207,28 @@ class _Slides:
                                  bold=True, colour=STATUS_INK.get(count.status, icons.INK))  # fmt: skip
             self._fill(box, STATUS_FILL.get(count.status, "#d8dde0"))
             left += width
-        spc = [i for i in report.indicators if i.variation.value]
-        if not spc:
+        matrix = report.spc_matrix
+        if matrix is None:
             self._text_box(slide, "No indicator in this report has statistical process control switched on, "
                            "so there is no Making Data Count summary.", MARGIN, 3.1, 12, 0.6, size=13)  # fmt: skip
             return
         self._text_box(slide, "Making Data Count: variation by assurance", MARGIN, 3.0, 12, 0.4, size=14,
                        bold=True)  # fmt: skip
-        rows, columns = len(ASSURANCE_ROWS) + 1, len(VARIATION_COLUMNS) + 1
-        table = slide.shapes.add_table(rows, columns, self.inches(MARGIN), self.inches(3.45),
-                                       self.inches(SLIDE_WIDTH - 2 * MARGIN), self.inches(3.6)).table  # fmt: skip
+        table = slide.shapes.add_table(len(matrix.rows) + 1, len(matrix.columns) + 1, self.inches(MARGIN),
+                                       self.inches(3.45), self.inches(SLIDE_WIDTH - 2 * MARGIN),
+                                       self.inches(3.6)).table  # fmt: skip
         table.columns[0].width = self.inches(2.0)
-        for column, name in enumerate(VARIATION_COLUMNS, start=1):
-            table.columns[column].width = self.inches(
-                (SLIDE_WIDTH - 2 * MARGIN - 2.0) / len(VARIATION_COLUMNS)
-            )
-            self._cell(table.cell(0, column), name, bold=True)
         self._cell(table.cell(0, 0), "Assurance \\ variation", bold=True)
-        for row, (name, assurance) in enumerate(ASSURANCE_ROWS.items(), start=1):
-            self._cell(table.cell(row, 0), name, bold=True)
-            for column, variations in enumerate(VARIATION_COLUMNS.values(), start=1):
-                here = [i for i in spc if i.assurance.value == assurance and i.variation.value in variations]
-                self._cell(table.cell(row, column), "\n".join(f"{i.id} {_short(i.title)}" for i in here))
+        for column, heading in enumerate(matrix.columns, start=1):
+            table.columns[column].width = self.inches((SLIDE_WIDTH - 2 * MARGIN - 2.0) / len(matrix.columns))
+            self._cell(table.cell(0, column), heading.word, bold=True)
+        for number, row in enumerate(matrix.rows, start=1):
+            self._cell(table.cell(number, 0), row.assurance.word, bold=True)
+            for column, cell in enumerate(row.cells, start=1):
+                self._cell(
+                    table.cell(number, column),
+                    "\n".join(f"{i.id} {_short(i.title)}" for i in cell.indicators),
+                )
 
     def _cell(self, cell, text: str, *, bold: bool = False, size: int = 11, colour: str = icons.INK) -> None:
         cell.text = text
