@@ -56,3 +56,16 @@ def test_fetcher_refuses_local_files_and_network(tmp_path, caplog):
     assert "https://example.org/x.png" in refused
     assert not any("logo.svg" in url for url in refused)
     assert "refused to load file:///etc/passwd" in caplog.text
+
+
+def test_the_performance_report_is_pdf_ua_with_every_figure_described(results, tmp_path):
+    """PDF/UA-1 is declared in the XMP metadata, and no figure lacks alternative text: charts carry their
+    SVG title, and the hundreds of decorative icons are artifacts (backgrounds), not figures."""
+    html = render_html(build_context(results, kind="performance"))
+    data = render_pdf(html, tmp_path, compress=False)
+    assert re.search(rb"pdfuaid:part>\s*1\s*<|pdfuaid:part=.1.", data)
+    objects = re.split(rb"\bendobj\b", data)
+    figures = [o for o in objects if re.search(rb"/S\s*/Figure\b", o)]
+    assert figures, "the report has charts"
+    assert all(re.search(rb"/Alt\s*[(<]", o) for o in figures), "a figure has no alternative text"
+    assert len(figures) < 60  # charts only; icons are not figures
