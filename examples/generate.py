@@ -588,8 +588,8 @@ concerns about access to GP appointments, which the Commissioning Reference Grou
         f"{base}/commentary/children-highlight/Q4-2013-14.md",
         """
 Part 2 of the Strategy is on track except for the safeguarding outcome: repeat child protection plans
-rose to 17.6% in the fourth quarter. The Local Safeguarding Children Board has commissioned an audit of
-the cases, to report in June.
+rose to 22.7% in the fourth quarter, from 13.6% in the third. The Local Safeguarding Children Board has
+commissioned an audit of the cases, to report in June.
 """,
     )
     files.csv(
@@ -790,8 +790,8 @@ Delayed discharge bed days in Falkirk stepped up from November 2022, when two ca
 Grangemouth area closed and 64 beds were lost. Every month since has been above the previous average,
 which the SPC chart shows as a special cause.
 
-The partnership has commissioned 30 interim beds and a discharge-to-assess team (see FV-02). The
-target is to return to fewer than 1,900 bed days a month by March 2026.
+The partnership has commissioned 30 interim beds and a discharge-to-assess team (see FV-02), to bring
+bed days back to their level before November 2022.
 """,
     )
     files.text(
@@ -823,14 +823,11 @@ strategic plans.
 """,
     )
     for section, text in {
-        "outcomes": "Both partnerships contributed to all nine national outcomes in 2024/25. The survey "
-        "indicators (1-9) for 2023/24 fell in line with Scotland; the system indicators improved except "
-        "delayed discharges in Falkirk.",
+        "outcomes": "Both partnerships report against all nine national outcomes. The tables above set each "
+        "core indicator for 2024/25 (2023/24 for the survey) beside the five preceding years.",
         "delivery-principles": "Services were planned with people who use them, through the locality "
         "planning groups, and the home first approach was extended to all localities.",
         "strategic-planning": "There were no significant decisions outside the strategic plan in 2024/25.",
-        "finance": "Falkirk IJB overspent by £2.35m (1.1% of its budget), mostly on interim care beds; "
-        "Clackmannanshire & Stirling IJB underspent by £0.64m, which was added to its reserves.",
         "best-value": "Both IJBs' directions required best value; savings plans delivered £7.9m.",
         "localities": "Each locality planning group met quarterly. Spend by locality is shown below.",
         "inspections": "The Care Inspectorate's joint inspection of adult services in Falkirk made four "
@@ -839,18 +836,35 @@ strategic plans.
         "monitoring-committee": "No integration joint monitoring committee made recommendations in 2024/25.",
     }.items():
         files.text(f"{base}/commentary/{section}/2024-25.md", text)
+    files.text(
+        f"{base}/commentary/exceptions/falkirk/2025-03.md",
+        "Delayed discharge bed days (CI-19) are the one exception: every month since November 2022 has been "
+        "above the earlier average, a special cause of concern. The interim care beds (FV-02) are escalated "
+        "to the IJB.",
+    )
+    # Each IJB's finances are its own: commentary for one partnership never reaches the other's report.
+    files.text(
+        f"{base}/commentary/finance/falkirk/2024-25.md",
+        "Falkirk IJB overspent by £2.35m (1.1% of its budget), mostly on interim care beds.",
+    )
+    files.text(
+        f"{base}/commentary/finance/clacks-stirling/2024-25.md",
+        "Clackmannanshire & Stirling IJB underspent by £0.64m, which was added to its reserves.",
+    )
     files.csv(
         f"{base}/actions.csv",
-        ["id", "title", "outcome", "indicators", "owner", "due", "status", "completed", "notes"],
+        ["id", "title", "outcome", "indicators", "area", "owner", "due", "status", "completed", "notes"],
         [
             ["FV-01", "Home first: a discharge-to-assess service in every locality", "O2c", "CI-19;CI-22",
-             "Chief Officer", "2025-09-30", "in_progress", "", "Live in four of the six localities."],
-            ["FV-02", "Commission 30 interim care beds in Falkirk", "O2c", "CI-19", "Head of Adult Social Care",
+             "forth-valley", "Chief Officer", "2025-09-30", "in_progress", "", "Live in four of the six localities."],
+            ["FV-02", "Commission 30 interim care beds in Falkirk", "O2c", "CI-19", "falkirk",
+             "Head of Adult Social Care",
              "2025-06-30", "in_progress", "", "22 beds open by March 2025."],
-            ["FV-03", "Carers' support plan offer in both partnerships", "O6", "CI-8", "Head of Adult Social Care",
+            ["FV-03", "Carers' support plan offer in both partnerships", "O6", "CI-8", "forth-valley",
+             "Head of Adult Social Care",
              "2025-03-31", "done", "2025-02-28", ""],
             ["FV-04", "Falls prevention pathway with the Scottish Ambulance Service", "O7", "CI-16",
-             "Chief Officer", "2025-12-31", "not_started", "", ""],
+             "forth-valley", "Chief Officer", "2025-12-31", "not_started", "", ""],
         ],
     )  # fmt: skip
 
@@ -944,19 +958,20 @@ def wales_social_services(files: Files, rng: np.random.Generator) -> None:
     files.csv(f"{base}/data/national-survey-for-wales.csv", ["Indicator", *years], national)
 
     files.text(
-        f"{base}/commentary/summary/2019-20.md",
+        f"{base}/commentary/summary/wales/2019-20.md",
         """
-Most measures improved in 2019/20. People receiving care and support were more likely to say they had
-the right information and advice, and adult protection enquiries were completed on time more often.
-Re-registrations on the child protection register rose for the third year running and are the main
-concern this year.
+Most measures for Wales were stable in 2019/20: their change from 2018/19 is within the confidence
+intervals. The National Survey for Wales measures of people doing what matters to them, mental
+well-being, happiness and feeling safe improved. Re-registrations on the child protection register fell
+back to 6.3% from 6.8% in 2018/19, a change within the intervals, and remain the measure to watch.
 """,
     )
     files.text(
         f"{base}/commentary/WM-cpr-reregistrations/2019-20.md",
         """
-Re-registrations are rising across Wales. Local authorities with the highest rates are reviewing
-decisions to end child protection plans, with the regional safeguarding boards.
+Re-registrations rose in 2017/18 and 2018/19 and fell back in 2019/20. Local authorities with the
+highest rates are reviewing decisions to end child protection plans, with the regional safeguarding
+boards.
 """,
     )
     files.text(
@@ -1040,9 +1055,11 @@ def national_voices(files: Files, rng: np.random.Generator) -> None:
     files.text(
         f"{base}/commentary/P1-O/2018-19.md",
         """
-More people say they are supported to manage their own health, and online access to records has grown
-from almost nothing to one patient in ten. Coordination between services is the one measure that has
-slipped: people with several long-term conditions still tell their story many times.
+More people say they are supported to manage their own health than in 2015/16 (59.0% against 55.4%),
+and online access to records has grown from almost nothing to one patient in ten (9.6% in Q4 2018/19).
+People's overall experience of care fell in 2018/19, beyond the confidence intervals, and coordination
+between services fell back to its 2015/16 level: people with several long-term conditions still tell
+their story many times.
 """,
     )
     files.text(
@@ -1107,8 +1124,8 @@ Admissions statistics.
     files.text(
         f"{base}/commentary/ae-attendances/england/2019-03.md",
         """
-2.17 million attendances in March 2019: demand is higher every winter and higher each year, which the
-SPC chart of attendances shows as seasonal common cause variation.
+2.17 million attendances in March 2019, the busiest month of 2018/19 after July 2018. Attendances rose
+each year: 23.4 million in 2016/17, 23.8 million in 2017/18 and 24.8 million in 2018/19.
 """,
     )
     files.text(
@@ -1153,12 +1170,56 @@ GENERATORS = {
 }
 
 
+#: The narrative of each example's required report sections (`sections:` with `required`), so that no
+#: report ships with a red "Missing" section. Qualitative by design: the numbers are in the tables.
+REQUIRED_SECTIONS = {
+    "healthwatch-kent": {
+        "making-a-difference/2017-18.md": "Enter and View visits, the information and signposting service "
+        "and the district Public Voice events are reported indicator by indicator above, with the actions "
+        "agreed where a measure is off target.",
+        "influence/2017-18.md": "Healthwatch Kent sits on the Kent Health and Wellbeing Board and responds to "
+        "the NHS trusts' quality accounts; the responses received from stakeholders are one of the measures "
+        "above.",
+        "community-voice/2017-18.md": "Volunteers and the Public Voice events in each district gathered "
+        "people's experiences of health and social care; the districts covered are shown above.",
+        "informing/2017-18.md": "The information and signposting service answers calls and emails from the "
+        "public; its reply times are measured above.",
+        "healthwatch-england/2017-18.md": "Healthwatch Kent shared its reports with Healthwatch England and "
+        "took part in its national work during the year.",
+    },
+    "national-voices": {
+        "principles/2018-19.md": "Each principle's indicators are set out above against the preceding years, "
+        "with the partnership's commentary where it has one.",
+    },
+    "thurrock-hwb": {
+        "pis/Q4-2013-14.md": "The indicators are in the scorecard and on each priority outcome's page; those "
+        "off target are listed at a glance with their owners and next actions.",
+        "actions-due/Q4-2013-14.md": "The delivery plan actions are shown with their state at the report "
+        "date; overdue actions are listed at a glance.",
+        "year-review/2013-14.md": "The tables above set each indicator for 2013/14 beside 2012/13.",
+        "qualitative/2013-14.md": "The partnership boards' feedback was taken to each quarter's Board meeting "
+        "and is reported under the priority outcomes.",
+        "next-year/2013-14.md": "The delivery plans are being refreshed for 2014/15 with the partnership "
+        "boards.",
+    },
+    "wales-social-services": {
+        "qs2/2019-20.md": "The citizen surveys' measures of well-being are reported above with the "
+        "National Survey for Wales.",
+        "qs4/2019-20.md": "Measures for this quality standard are reported above where the framework has them.",
+        "qs5/2019-20.md": "Children supported to remain with their family are reported above.",
+        "qs6/2019-20.md": "Care leavers who experienced homelessness are reported above.",
+    },
+}
+
+
 def generate(out: Path, names: Iterable[str] = GENERATORS) -> list[Path]:
     """Write the examples' generated files under `out`; returns their paths."""
     files = Files(out)
     for number, name in enumerate(GENERATORS):
         if name in names:
             GENERATORS[name](files, np.random.default_rng([SEED, number]))
+            for relative, text in REQUIRED_SECTIONS.get(name, {}).items():
+                files.text(f"{name}/commentary/{relative}", text)
     return files.written
 
 

@@ -8,14 +8,15 @@ caller can print or log them. The command line (`perfwatch.cli`) calls only this
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from perfwatch.data.actions import load_actions_csv
-from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only
+from perfwatch.errors import Finding, InputError, PerfwatchError, errors_only, promote_warnings
 from perfwatch.framework.project import (
     CommentarySource,
     DataSource,
@@ -26,6 +27,15 @@ from perfwatch.framework.project import (
     source_for_path,
 )
 from perfwatch.resources import bundled_framework
+from perfwatch.vocabulary import DEFAULT_REPORT_FORMATS, DEFAULT_REPORT_KIND, PROJECT_FILE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from perfwatch.data.commentary import Commentary
+    from perfwatch.evaluate.results import Results
+    from perfwatch.framework.cycles import Due
+    from perfwatch.framework.model import Action, Framework
 
 
 @dataclass
@@ -43,6 +53,10 @@ class Inputs:
     project: Project | None = None
     title: str | None = None
     organisation: str | None = None
+
+    def report_date(self, given: date | None = None) -> date:
+        """The report date: as given, else the project's `as_of`, else today (the one place this default lives)."""
+        return given or self.as_of or date.today()
 
     @property
     def root(self) -> Path:
@@ -106,8 +120,8 @@ def resolve_inputs(
     return Inputs(framework=framework_path(framework), data=[source_for_path(p) for p in data])
 
 
-def inputs_hash(inputs: Inputs, extra: str = "") -> str:
-    """A short SHA-256 over every input file's name and bytes, so a report says which data built it."""
+def files_digest(inputs: Inputs) -> hashlib._Hash:
+    """SHA-256 over every input file's name and bytes: read once per run, extended per report."""
     digest = hashlib.sha256()
     for path in inputs.files():
         digest.update(path.name.encode())
@@ -115,15 +129,126 @@ def inputs_hash(inputs: Inputs, extra: str = "") -> str:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"<unreadable>")
+    return digest
+
+
+def inputs_hash(inputs: Inputs, extra: str = "", *, files: hashlib._Hash | None = None) -> str:
+    """A short hash of the input files (`files`, if already read) and `extra`: which data built a report."""
+    digest = (files or files_digest(inputs)).copy()
     digest.update(extra.encode())
     return digest.hexdigest()[:12]
 
 
 @dataclass
-class Run:
-    """The outcome of `run`: the results and every warning met on the way."""
+class Loaded:
+    """Every input of a run, read and checked, with every finding met on the way.
 
-    results: object
+    `validate` prints the findings; the other commands go on only when there are no errors, so the two
+    accept and reject the same projects. `observations` is the observations frame (`contracts.OBSERVATIONS`).
+    """
+
+    inputs: Inputs
+    as_of: date
+    findings: list[Finding]
+    framework: Framework | None = None
+    observations: pd.DataFrame | None = None
+    actions: list[Action] = field(default_factory=list)
+    commentary: Commentary | None = None
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors_only(self.findings)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    @functools.cached_property
+    def files_digest(self) -> hashlib._Hash:
+        return files_digest(self.inputs)
+
+    def raise_errors(self) -> None:
+        """Raise one `InputError` carrying every error, if there is any."""
+        if self.errors:
+            raise InputError(self.errors)
+
+
+def load(inputs: Inputs, *, strict: bool = False, as_of: date | None = None) -> Loaded:
+    """Read and check every input of a run: the framework, the data, the actions and the commentary.
+
+    Problems are collected, not raised, so one pass reports them all. The data, actions and commentary
+    are checked only against a framework without errors (their checks need its ids).
+    """
+    from perfwatch.data.actions import load_actions
+    from perfwatch.data.commentary import load_commentary, orphan_findings
+    from perfwatch.framework.load import check_framework
+
+    as_of = inputs.report_date(as_of)
+    framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
+    loaded = Loaded(inputs, as_of, findings, strict=strict)
+    if framework is None or errors_only(findings):
+        return loaded
+    loaded.framework = framework
+    if inputs.data:
+        from perfwatch.data.load import load_observations
+
+        observations = load_observations(framework, inputs.data, strict=strict, as_of=as_of)
+        loaded.observations = observations.frame
+        loaded.findings += observations.findings
+    else:
+        where = (
+            inputs.project.file if inputs.project is not None and inputs.project.file else inputs.framework
+        )
+        loaded.findings.append(
+            Finding(str(where), None, None, "error", "no-data",
+                    "no data to evaluate: add `data:` to the project file or pass --data FILE")
+        )  # fmt: skip
+    if inputs.actions is not None:
+        loaded.actions, action_findings = load_actions(inputs.actions, framework)
+        loaded.findings += promote_warnings(action_findings) if strict else action_findings
+    commentary = load_commentary([s.path for s in inputs.commentary], framework.year_start_month)
+    loaded.commentary = commentary
+    commentary_findings = commentary.findings + orphan_findings(commentary, framework)
+    loaded.findings += promote_warnings(commentary_findings) if strict else commentary_findings
+    return loaded
+
+
+def evaluate(loaded: Loaded) -> pd.DataFrame:
+    """The results table of a checked run: every indicator × area × period, evaluated once per run."""
+    from perfwatch.evaluate.engine import evaluate_table
+
+    loaded.raise_errors()
+    return evaluate_table(loaded.framework, loaded.observations)
+
+
+def summarise(loaded: Loaded, table: pd.DataFrame, period: str | None) -> Results:
+    """`Results` at one report period, from the run's one evaluated table."""
+    from perfwatch.evaluate.engine import summarise as summarise_table
+
+    framework = loaded.framework
+    _check_report_period(period, framework)
+    # Enough years for every annual cycle; each report shows its own cycle's `compare_years`.
+    compare_years = max(
+        (c.compare_years for c in framework.reporting.cycles if c.kind == "annual"), default=5
+    )
+    results = summarise_table(
+        framework,
+        table,
+        period=period,
+        as_of=loaded.as_of,
+        actions=loaded.actions,
+        compare_years=compare_years,
+    )
+    results.inputs_hash = inputs_hash(loaded.inputs, f"{period}|{loaded.as_of}", files=loaded.files_digest)
+    return results
+
+
+@dataclass
+class Run:
+    """The outcome of `run`: the results at one period and every warning met on the way."""
+
+    results: Results
     warnings: list[Finding]
     inputs: Inputs
 
@@ -135,42 +260,28 @@ def run(
     as_of: date | None = None,
     strict: bool = False,
 ) -> Run:
-    """Load the framework and data, check them, and evaluate. Raises `InputError` on any error."""
-    from perfwatch.data.load import load_observations
-    from perfwatch.evaluate.engine import evaluate
-    from perfwatch.framework.load import check_framework
+    """Load and check every input, evaluate, and summarise at `period`. Raises `InputError` on any error."""
+    loaded = load(inputs, strict=strict, as_of=as_of)
+    loaded.raise_errors()
+    results = summarise(loaded, evaluate(loaded), period)
+    return Run(results, loaded.warnings + _evaluation_warnings(loaded, results), inputs)
 
-    as_of = as_of or inputs.as_of or date.today()
-    framework, findings = check_framework(inputs.framework, strict=strict, today=as_of)
-    if framework is None or errors_only(findings):
-        raise InputError(findings)
-    if not inputs.data:
-        raise PerfwatchError("no data to evaluate: add `data:` to the project file or pass --data FILE")
-    observations = load_observations(framework, inputs.data, strict=strict, as_of=as_of)
-    findings.extend(observations.findings)
-    actions: list = []
-    if inputs.actions is not None:
-        actions, action_findings, action_rows = load_actions_csv(inputs.actions)
-        findings.extend(action_findings)
-        known = set(framework.outcomes)
-        for action in actions:
-            if action.outcome and action.outcome not in known:
-                findings.append(
-                    Finding(
-                        str(inputs.actions),
-                        action_rows.get(action.id),
-                        None,
-                        "error",
-                        "unknown-outcome",
-                        f"action {action.id} names outcome {action.outcome!r}, which the framework does not have",
-                    )  # fmt: skip
-                )
-    if errors_only(findings):
-        raise InputError(findings)
-    results = evaluate(framework, observations.frame, period=period, as_of=as_of, actions=actions)
-    results.inputs_hash = inputs_hash(inputs, extra=f"{period}|{as_of}")
-    evaluated = [replace(f, file=str(inputs.framework)) for f in results.findings]
-    return Run(results, [f for f in findings if not f.is_error] + evaluated, inputs)
+
+def _evaluation_warnings(loaded: Loaded, results: Results) -> list[Finding]:
+    """Warnings the evaluation raised (stale data, outcomes without actions), located at the framework."""
+    return [replace(f, file=str(loaded.inputs.framework)) for f in results.findings]
+
+
+def _check_report_period(period: str | None, framework: Framework) -> None:
+    """A report period that cannot be read (`Q9 2024/25`) is the user's to fix, not a crash."""
+    from perfwatch.framework.periods import PeriodError, parse_period
+
+    if period is None:
+        return
+    try:
+        parse_period(period, framework.year_start_month)
+    except PeriodError as error:
+        raise InputError(Finding("--period", None, None, "error", "invalid-period", str(error))) from None
 
 
 # --- reports: which to build, and building them ---------------------------------------------------
@@ -196,26 +307,37 @@ class BuildOutcome:
     warnings: list[Finding] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The reports asked for on the command line; none given means the project's `reports:`."""
+
+    kind: str | None = None
+    cycle: str | None = None
+    period: str | None = None
+    area: str | None = None
+    each_area: bool = False
+    formats: tuple[str, ...] | None = None
+
+    @property
+    def given(self) -> bool:
+        return any((self.kind, self.cycle, self.period, self.area, self.each_area))
+
+
 def plan(
-    inputs: Inputs,
-    *,
-    kind: str | None = None,
-    cycle: str | None = None,
-    period: str | None = None,
-    area: str | None = None,
-    each_area: bool = False,
-    formats: Iterable[str] | None = None,
-    as_of: date | None = None,
+    inputs: Inputs, framework: Framework, choices: Choices, *, as_of: date | None = None
 ) -> list[ReportRequest]:
     """The reports to build: from the options if any is given, else the project's `reports:`."""
     from perfwatch.framework.cycles import report_period
-    from perfwatch.framework.load import load_framework
 
-    framework = load_framework(inputs.framework)
-    as_of = as_of or inputs.as_of or date.today()
-    chosen = tuple(formats) if formats else None
-    if any((kind, cycle, period, area, each_area)) or not inputs.reports:
-        specs = [ReportRequest(kind or "", chosen or ("html", "pdf"), cycle, period, area, each_area)]
+    as_of = inputs.report_date(as_of)
+    chosen = choices.formats or None
+    if choices.given or not inputs.reports:
+        c = choices
+        specs = [
+            ReportRequest(
+                c.kind or "", chosen or DEFAULT_REPORT_FORMATS, c.cycle, c.period, c.area, c.each_area
+            )
+        ]
     else:
         specs = [
             ReportRequest(
@@ -231,7 +353,7 @@ def plan(
             raise PerfwatchError(
                 f"there is no reporting cycle {spec.cycle!r} in {inputs.framework} ({known})"
             )
-        report_kind = spec.kind or (found.kind if found else "performance")
+        report_kind = spec.kind or (found.kind if found else DEFAULT_REPORT_KIND)
         chosen_period = spec.period
         if chosen_period is None and found is not None:
             chosen_period = report_period(found, as_of, framework.year_start_month).label
@@ -245,9 +367,9 @@ def plan(
     return requests
 
 
-def build(
+def report(
     inputs: Inputs,
-    requests: list[ReportRequest],
+    choices: Choices,
     *,
     out_dir: Path | None = None,
     templates: Path | None = None,
@@ -257,30 +379,98 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> BuildOutcome:
-    """Evaluate once per period and build every requested report; failed areas are collected, not raised."""
-    from perfwatch.data.commentary import load_commentary
-    from perfwatch.publish.revisions import check_revisions
+    """`perfwatch report`: load and check once, plan, evaluate once, then publish and render each report.
+
+    Raises `InputError` on any problem in the inputs; areas that fail on their own inputs are collected
+    in the outcome's `failures`, and the other areas are still built.
+    """
+    loaded = load(inputs, strict=strict, as_of=as_of)
+    loaded.raise_errors()
+    requests = plan(inputs, loaded.framework, choices, as_of=loaded.as_of)
+    outcome = build(loaded, requests, out_dir=out_dir, templates=templates, force=force, jobs=jobs,
+                    progress=progress)  # fmt: skip
+    outcome.warnings[:0] = loaded.warnings
+    return outcome
+
+
+def publish(results: Results) -> Results:
+    """The results fit to publish: small counts, and whatever would reveal them, suppressed."""
+    from perfwatch.contracts import RESULTS
     from perfwatch.publish.suppression import suppress
+
+    published = suppress(results)
+    RESULTS.check(published.table, "publish")
+    return published
+
+
+def _completeness(
+    results, commentary, requests: list[ReportRequest], project: list[ReportRequest], *, strict: bool
+) -> list[Finding]:
+    """Missing required sections and passed deadlines of the reports built: warnings, or with `strict` an
+    `InputError`; and commentary that neither they nor the project's other reports can show."""
+    from perfwatch.publish.completeness import PlannedReport, completeness_findings, unplaceable_commentary
+
+    framework = results.framework
+    roots = tuple(a.id for a in framework.areas if not a.parent)[:1] or ("",)
+    every = tuple(a.id for a in framework.areas) or ("",)
+
+    def planned(chosen: list[ReportRequest]) -> list[PlannedReport]:
+        return [
+            PlannedReport(r.kind, r.cycle, r.period, (r.area,) if r.area else every if r.each_area else roots)
+            for r in chosen
+        ]
+
+    findings = completeness_findings(framework, commentary, planned(requests), results.as_of, strict=strict)
+    table = results.table[
+        results.table["value"].notna().to_numpy() | results.table["value_text"].notna().to_numpy()
+    ]
+    data_periods: dict[str, set[str]] = {}
+    for indicator, period in (
+        table[["indicator", "period"]].astype(str).drop_duplicates().itertuples(index=False)
+    ):
+        data_periods.setdefault(indicator, set()).add(period)
+    findings += unplaceable_commentary(framework, commentary, data_periods, planned(requests + project))
+    if errors_only(findings):
+        raise InputError(findings)
+    return findings
+
+
+def build(
+    loaded: Loaded,
+    requests: list[ReportRequest],
+    *,
+    out_dir: Path | None = None,
+    templates: Path | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildOutcome:
+    """Build every requested report from one evaluation: summarise and publish once per distinct period."""
+    from perfwatch.publish.revisions import check_revisions, mark_revisions
     from perfwatch.render.build import build_each_area, build_report
     from perfwatch.render.views import ReportOptions
 
+    inputs = loaded.inputs
     outcome = BuildOutcome()
     out_dir = out_dir or inputs.output
     templates = templates or inputs.templates
-    runs: dict[str | None, object] = {}
-    commentary = None
+    table = evaluate(loaded)
+    published: dict[str | None, Results] = {}
     allowed = [inputs.root, *(s.path if s.path.is_dir() else s.path.parent for s in inputs.commentary)]
     for request in requests:
-        if request.period not in runs:
-            evaluated = run(inputs, period=request.period, as_of=as_of, strict=strict)
-            outcome.warnings.extend(evaluated.warnings)
-            runs[request.period] = suppress(evaluated.results)  # published output never shows small counts
-        results = runs[request.period]
-        if commentary is None:
-            commentary = load_commentary(
-                [s.path for s in inputs.commentary], results.framework.year_start_month, strict=True
-            )
-            outcome.warnings.extend(f for f in commentary.findings if not f.is_error)
+        if request.period not in published:
+            results = summarise(loaded, table, request.period)
+            outcome.warnings += _evaluation_warnings(loaded, results)
+            # Published output never shows small counts, and marks each figure revised since the last build.
+            published[request.period] = mark_revisions(publish(results), out_dir)
+            if len(published) == 1:  # sections, deadlines and commentary are checked once per run
+                project = (
+                    plan(inputs, loaded.framework, Choices(), as_of=loaded.as_of) if inputs.reports else []
+                )
+                outcome.warnings += _completeness(
+                    results, loaded.commentary, requests, project, strict=loaded.strict
+                )
+        results = published[request.period]
         options = ReportOptions(
             area=request.area, title=inputs.title, organisation=inputs.organisation, cycle=request.cycle
         )
@@ -288,22 +478,95 @@ def build(
         if request.each_area:
             paths, failures = build_each_area(
                 results, kind=request.kind, formats=request.formats, out_dir=out_dir, templates=templates,
-                commentary=commentary, options=options, allowed_dirs=allowed, force=force, max_workers=jobs,
-                progress=progress,
+                commentary=loaded.commentary, options=options, allowed_dirs=allowed, force=force,
+                max_workers=jobs, progress=progress,
             )  # fmt: skip
             outcome.paths += paths
             outcome.failures.update(failures)
         else:
             outcome.paths += build_report(
                 results, kind=request.kind, formats=request.formats, out_dir=out_dir, name=request.name,
-                templates=templates, commentary=commentary, options=options, allowed_dirs=allowed, force=force,
-                refused=refused,
+                templates=templates, commentary=loaded.commentary, options=options, allowed_dirs=allowed,
+                force=force, refused=refused,
             )  # fmt: skip
         outcome.warnings += [
             Finding("report", None, None, "warning", "refused-url", f"the PDF renderer refused to load {url}")
             for url in dict.fromkeys(refused)
         ]
-    if runs and not outcome.failures:
+    if published and not outcome.failures:
         # A value published before and different now is said out loud ("... changed from 101.2 to 99.8").
-        outcome.warnings += check_revisions(next(iter(runs.values())), out_dir)
+        outcome.warnings += check_revisions(next(iter(published.values())), out_dir)
     return outcome
+
+
+# --- the other commands ------------------------------------------------------------------------------
+
+
+def export(
+    inputs: Inputs,
+    out: Path,
+    *,
+    period: str | None = None,
+    as_of: date | None = None,
+    strict: bool = False,
+    sanitise: bool = True,
+    unsuppressed: bool = False,
+) -> Run:
+    """`perfwatch export`: run, publish (unless `unsuppressed`, for internal analysis) and write `out`."""
+    from perfwatch.publish.export import export_results
+
+    evaluated = run(inputs, period=period, as_of=as_of, strict=strict)
+    export_results(evaluated.results if unsuppressed else publish(evaluated.results), out, sanitise=sanitise)
+    return evaluated
+
+
+def timetable(inputs: Inputs, start: date | None = None, months: int = 12) -> list[Due]:
+    """`perfwatch timetable`: the reports due from `start` (default: the report date) for `months` months."""
+    from perfwatch.framework.cycles import timetable as due_reports
+    from perfwatch.framework.load import load_framework
+
+    return due_reports(load_framework(inputs.framework), inputs.report_date(start), months)
+
+
+def check_framework_file(path: Path, *, strict: bool = False) -> list[Finding]:
+    """`perfwatch validate FILE`: a framework file's findings, or a project file's when it is one."""
+    if path.name == PROJECT_FILE:
+        from perfwatch.framework.project import load_project
+
+        try:
+            load_project(path)
+        except InputError as error:
+            return error.findings
+        return []
+    from perfwatch.framework.load import check_framework
+
+    return check_framework(path, strict=strict)[1]
+
+
+def check_project(
+    project: Path | None = None,
+    framework: Path | None = None,
+    data: Iterable[Path] = (),
+    *,
+    strict: bool = False,
+) -> list[Finding]:
+    """`perfwatch validate` in a project, or on a framework with `--data`: every finding `report` would meet."""
+    try:
+        inputs = resolve_inputs(framework=framework, data=data, project=project)
+    except InputError as error:
+        return error.findings
+    return load(inputs, strict=strict).findings
+
+
+def schema_text() -> str:
+    """`perfwatch schema`: the framework's JSON Schema."""
+    from perfwatch.framework.docgen import json_schema_text
+
+    return json_schema_text()
+
+
+def init(directory: Path, from_framework: str | None = None) -> list[Path]:
+    """`perfwatch init`: a small working project in `directory`; returns the files written."""
+    from perfwatch.framework.scaffold import init_project
+
+    return init_project(directory, from_framework)

@@ -8,6 +8,8 @@ bug and is allowed to crash with its traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -69,6 +71,10 @@ class InputError(PerfwatchError):
         self.findings = [findings] if isinstance(findings, Finding) else list(findings)
         super().__init__(message or "\n".join(f.format() for f in self.findings))
 
+    def __reduce__(self):
+        # An area's worker process sends its error back pickled: keep the findings and the message.
+        return type(self), (self.findings, str(self))
+
 
 def errors_only(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.is_error]
@@ -80,3 +86,10 @@ def promote_warnings(findings: list[Finding]) -> list[Finding]:
         Finding(f.file, f.line, f.column, "error", f.code, f.message, f.loc) if not f.is_error else f
         for f in findings
     ]
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a mistyped `word` most likely meant (case aside), for "did you mean" hints; or None."""
+    by_lower = {c.lower(): c for c in candidates}
+    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[matches[0]] if matches else None

@@ -42,6 +42,19 @@ def format_value(value: float | None, unit: str = "number", decimals: int | None
     return f"{prefix_for(unit)}{value:,.{places}f}{suffix_for(unit)}"
 
 
+PERIOD_NOUNS = {1: "month", 3: "quarter", 12: "year"}
+
+
+def format_year_to_date(
+    cumulative: float | None, own: float | None, months: int, unit: str, decimals: int | None = None
+) -> str:
+    """A year-to-date value beside its target, with the period's own value named as such:
+    `12 year to date (2 this quarter)`. Every page writes it this way, so no quarter's value ever sits
+    beside a year-to-date target."""
+    noun = PERIOD_NOUNS.get(int(months), "period")
+    return f"{format_value(cumulative, unit, decimals)} year to date ({format_value(own, unit, decimals)} this {noun})"
+
+
 def format_values(values: pd.Series | np.ndarray, unit: str, decimals: int | None = None) -> np.ndarray:
     """A column of values formatted alike; NaN becomes `—`."""
     array = np.asarray(values, dtype="float64")

@@ -181,3 +181,82 @@ def test_a_bug_exits_2_with_its_traceback_on_stderr_and_in_the_log(project, monk
     assert "Traceback" in result.stderr and "ZeroDivisionError: a deliberate bug" in result.stderr
     assert "bug in perfwatch" in result.stderr
     assert "ZeroDivisionError: a deliberate bug" in (project / "run.log").read_text(encoding="utf-8")
+
+
+# --- one path through the pipeline ---------------------------------------------------------------------
+
+
+def _count_calls(monkeypatch, targets: list[tuple[str, str]]) -> dict[str, int]:
+    """Wrap each `module.function` so that calling it counts, and return the (live) counts."""
+    import importlib
+
+    counts = dict.fromkeys((name for _, name in targets), 0)
+    for module_name, name in targets:
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            counts[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    return counts
+
+
+def test_report_loads_checks_and_evaluates_once_whatever_the_number_of_periods(project, monkeypatch):
+    (project / "perfwatch.yaml").write_text(
+        "framework: framework.yaml\ndata: [data.csv]\nas_of: 2024-11-01\nreports:\n"
+        "  - {kind: performance, period: 2024-07, formats: [html]}\n"
+        "  - {kind: scorecard, period: 2024-08, formats: [html]}\n"
+        "  - {kind: exception, period: 2024-09, formats: [html]}\n",
+        encoding="utf-8",
+    )
+    counts = _count_calls(monkeypatch, [
+        ("perfwatch.framework.load", "check_framework"), ("perfwatch.data.load", "load_observations"),
+        ("perfwatch.data.commentary", "load_commentary"), ("perfwatch.evaluate.engine", "evaluate_table"),
+        ("perfwatch.evaluate.engine", "summarise"),
+    ])  # fmt: skip
+    result = invoke("report", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert len(list((project / "out").glob("*.html"))) == 3
+    assert counts == {
+        "check_framework": 1, "load_observations": 1, "load_commentary": 1, "evaluate_table": 1, "summarise": 3,
+    }  # fmt: skip
+
+
+ACTIONS_HEADER = "id,title,outcome,owner,due,status\n"
+
+#: Projects `validate` and `report` must agree on: name, files to add, extra project lines, accepted?
+CORPUS = [
+    ("clean", {}, "", True),
+    ("impossible action status", {"actions.csv": ACTIONS_HEADER + "A1,Fix it,O1,COO,2025-01-31,finished\n"},
+     "actions: actions.csv\n", False),
+    ("missing actions file", {}, "actions: actions.csv\n", False),
+    ("action for an unknown outcome", {"actions.csv": ACTIONS_HEADER + "A1,Fix it,O9,COO,2025-01-31,done\n"},
+     "actions: actions.csv\n", False),
+    ("orphan commentary", {"commentary/NOT-AN-ID.md": "Nobody reads this."}, "commentary: [commentary]\n", True),
+    ("commentary for an unknown area", {"commentary/P1/zz/2024-09.md": "Where?"}, "commentary: [commentary]\n",
+     True),
+    ("commentary with a bad period", {"commentary/P1/someday.md": "When?"}, "commentary: [commentary]\n", False),
+    ("missing commentary folder", {}, "commentary: [commentary]\n", False),
+    ("data row for an unknown indicator", {"more.csv": "indicator,area,period,value\nNOPE,a1,2024-09,1\n"},
+     "", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "lines", "accepted"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
+def test_validate_and_report_accept_and_reject_the_same_projects(project, files, lines, accepted):
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    data = "[data.csv, more.csv]" if "more.csv" in files else "[data.csv]"
+    (project / "perfwatch.yaml").write_text(
+        f"framework: framework.yaml\ndata: {data}\nas_of: 2024-11-01\n{lines}", encoding="utf-8"
+    )
+    for strict in ((), ("--strict",)):
+        checked = invoke("validate", *strict)
+        built = invoke("report", "--format", "html", "--out", "out", *strict)
+        assert checked.exit_code in (0, 1) and built.exit_code in (0, 1), built.output
+        assert (checked.exit_code == 0) == (built.exit_code == 0), (checked.output, built.output)
+        if accepted is not None and not strict:
+            assert (checked.exit_code == 0) == accepted, checked.output

@@ -244,3 +244,25 @@ def test_real_files_in_full_load_quickly():
     assert time.perf_counter() - start < 10
     assert observations.errors == []
     assert {f.code for f in observations.findings} == {"missing-period"}
+
+
+def test_a_filter_that_matches_nothing_is_a_warning_naming_the_file(fixtures):
+    """A typo in a filter value used to drop the whole source in silence (issue #15)."""
+    framework = framework_with(
+        {"id": "DD-BD", "title": "Delayed discharge bed days", "unit": "count", "polarity": "lower_is_better",
+         "frequency": "monthly"},
+        [{"id": "scotland", "name": "Scotland", "level": "nation", "code": "S92000003"}],
+    )  # fmt: skip
+    source = DataSource.model_validate(
+        {
+            "path": fixtures / "scotland_slice.csv",
+            "filter": {"age_group": "18+"},
+            "columns": {"area": "hb_code", "period": "date", "value": "num_delayed_bed_days"},
+            "constants": {"indicator": "DD-BD"},
+        }
+    )
+    findings = load_observations(framework, [source], strict=False).findings
+    unmatched = [f for f in findings if f.code == "filter-matches-nothing"]
+    assert len(unmatched) == 1
+    assert unmatched[0].severity == "warning" and unmatched[0].file.endswith("scotland_slice.csv")
+    assert "18plus" in unmatched[0].message  # the values the column does hold

@@ -326,6 +326,21 @@ def test_overall_status_rules():
     assert list(overall_status(counts, "best")) == ["green", "no_target", "green"]
 
 
+def test_a_group_with_figures_but_none_rated_is_not_no_data():
+    """Falkirk's finance outcome (all not assessed) was headed "No data" above its figures (issue #15)."""
+    counts = pd.DataFrame(
+        {
+            "green": [0, 0],
+            "amber": [0, 0],
+            "red": [0, 0],
+            "no_target": [0, 0],
+            "not_assessed": [3, 0],
+            "no_data": [1, 2],
+        }
+    )
+    assert list(overall_status(counts, "worst")) == ["not_assessed", "no_data"]
+
+
 def test_five_year_comparison():
     fw = make_framework([pct(frequency="annual", target={"value": 50})])
     obs = observations(

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from perfwatch.evaluate.results import ASSURANCES, SPC_RULES, SPC_SIGNALS, VARIATIONS
 from perfwatch.evaluate.spc import LIMIT, NEAR_LIMIT, RULES, SIGNALS, compute_spc
 from perfwatch.evaluate.spc_summary import summarise_spc
+from perfwatch.vocabulary import ASSURANCES, SPC_RULES, SPC_SIGNALS, VARIATIONS
 
 # set.seed(123); rnorm(20) in R: the series of NHSRplotthedots v0.2.2's own snapshots
 # (tests/testthat/_snaps/ptd_spc_standard.md, _snaps/ptd_spc.md).

@@ -173,23 +173,53 @@ def test_atomic_path_never_leaves_a_partial_file_under_the_final_name(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
-@pytest.mark.slow
-def test_one_failing_area_does_not_stop_the_others(project: Project, monkeypatch):
+def _fail_for_south(monkeypatch, error: Exception) -> None:
     import perfwatch.render.build as build
 
     real = build.build_context
 
     def failing_for_south(results, *args, options=None, **kwargs):
         if options is not None and options.area == "south":
-            raise ValueError("south's chart could not be drawn")
+            raise error
         return real(results, *args, options=options, **kwargs)
 
     monkeypatch.setattr(build, "build_context", failing_for_south)
-    result = project.invoke("report", "--each-area", "--format", "html", "--out", "out", "--jobs", "2")
-    assert result.exit_code == 3, result.output
-    assert "area south failed: south's chart could not be drawn" in result.output
-    assert "1 of the areas failed (south)" in result.output
+
+
+def _built(project: Project) -> list[str]:
     built = sorted(p.name for p in (project.root / "out").glob("*.html"))
     assert [name for name in built if "south" in name] == []
     for area in ("region", "north", "east"):
         assert any(area in name for name in built), built
+    return built
+
+
+@pytest.mark.slow
+def test_an_area_with_a_problem_in_its_inputs_does_not_stop_the_others(project: Project, monkeypatch):
+    from perfwatch.errors import PerfwatchError
+
+    _fail_for_south(monkeypatch, PerfwatchError("south's logo file cannot be read"))
+    result = project.invoke("report", "--each-area", "--format", "html", "--out", "out", "--jobs", "2")
+    assert result.exit_code == 3, result.output
+    assert "area south failed: south's logo file cannot be read" in result.output
+    assert "1 of the areas failed (south)" in result.output
+    _built(project)
+
+
+@pytest.mark.slow
+def test_a_bug_in_one_area_keeps_its_traceback_and_exits_2_after_the_others_are_built(
+    project: Project, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from perfwatch.cli import cli
+
+    _fail_for_south(monkeypatch, ValueError("south's chart could not be drawn"))
+    monkeypatch.chdir(project.root)
+    result = CliRunner().invoke(
+        cli, ["report", "--each-area", "--format", "html", "--out", "out", "--jobs", "2"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" in result.stderr and "ValueError: south's chart could not be drawn" in result.stderr
+    assert "bug in perfwatch" in result.stderr and "area south" in result.stderr
+    _built(project)

@@ -140,6 +140,10 @@ def test_roll_ups_recount_the_hidden_statuses(small: Project):
     for status, count in counts.items():
         assert int(outcome[status].iloc[0]) == count
     assert any(f.code == "small-numbers" for f in published.findings)
+    # needs_action is a roll-up column: recounted from the suppressed rows, never lost
+    recounted = published.outcomes
+    assert recounted["needs_action"].dtype == bool
+    assert (recounted["needs_action"] == ((recounted["red"] > 0) & recounted["needs_action"])).all()
 
 
 def test_a_value_suppressed_at_source_never_becomes_zero_in_a_total(project: Project):

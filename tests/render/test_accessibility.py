@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from perfwatch.render.context import KINDS, build_context
+from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
+from perfwatch.vocabulary import REPORT_KINDS
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +86,7 @@ def axe_violations(browser: str, page: str, folder: Path) -> list[dict]:
     return data["violations"]
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", REPORT_KINDS)
 def test_no_serious_or_critical_violations(browser, results, tmp_path, kind):
     page = render_html(build_context(results, kind=kind))
     violations = axe_violations(browser, page, tmp_path)

@@ -61,3 +61,27 @@ def test_each_area_builds_in_parallel_and_reports_failures(results, tmp_path):
     assert list(failures) == ["nowhere"] and "nowhere" in failures["nowhere"]
     assert sorted(seen) == [("county", True, 3), ("north", True, 3), ("nowhere", False, 3)]
     assert "North Locality" in (tmp_path / "scorecard-north-2025-03.html").read_text()
+
+
+def test_a_bug_in_one_area_is_raised_as_a_bug_with_its_cause_after_the_others_are_built(
+    results, tmp_path, monkeypatch
+):
+    original = build.build_context
+
+    def broken_for_north(results, *, options, **kwargs):
+        if options.area == "north":
+            raise ZeroDivisionError("a deliberate bug")
+        return original(results, options=options, **kwargs)
+
+    monkeypatch.setattr(build, "build_context", broken_for_north)
+    with pytest.raises(build.AreaBug, match="north") as raised:
+        build_each_area(
+            results,
+            kind="scorecard",
+            formats=["html"],
+            out_dir=tmp_path,
+            areas=["county", "north"],
+            max_workers=2,
+        )
+    assert isinstance(raised.value.__cause__, ZeroDivisionError)
+    assert (tmp_path / "scorecard-county-2025-03.html").is_file()

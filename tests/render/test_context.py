@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from perfwatch.errors import PerfwatchError
 from perfwatch.render import area_choices
 from perfwatch.render.context import build_context, summary_sentence
 from perfwatch.render.views import ReportOptions, context_reference
@@ -93,7 +94,7 @@ def test_focus_area_option_and_provenance(results):
     assert north.area.name == "North Locality"
     assert north.inputs_hash == "3f9a1c27b8e0"
     assert north.data_cutoff == "31 March 2025" and north.generated_at is None
-    with pytest.raises(ValueError, match="nowhere"):
+    with pytest.raises(PerfwatchError, match="nowhere"):
         build_context(results, kind="scorecard", options=ReportOptions(area="nowhere"))
 
 

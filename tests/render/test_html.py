@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from perfwatch.errors import PerfwatchError
-from perfwatch.render.context import KINDS, build_context
+from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
+from perfwatch.vocabulary import REPORT_KINDS
 
 GOLDEN = Path(__file__).parent / "golden" / "performance-no-charts.html"
 
@@ -43,10 +44,10 @@ def _structure(html: str) -> _Structure:
 
 @pytest.fixture(scope="module")
 def pages(results):
-    return {kind: render_html(build_context(results, kind=kind)) for kind in KINDS}
+    return {kind: render_html(build_context(results, kind=kind)) for kind in REPORT_KINDS}
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", REPORT_KINDS)
 def test_every_kind_is_accessible_html(pages, kind):
     html = pages[kind]
     found = _structure(html)
@@ -64,7 +65,7 @@ def test_every_kind_is_accessible_html(pages, kind):
         assert len(svg_charts) == 10 and html.count("<desc>") >= 10  # two localities: a table, not a chart
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", REPORT_KINDS)
 def test_html_is_self_contained(pages, kind):
     """No URL outside visible text: only SVG namespace declarations mention http."""
     html = re.sub(r'xmlns(:\w+)?="http://www\.w3\.org/[^"]*"', "", pages[kind])

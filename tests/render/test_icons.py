@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from perfwatch.evaluate.results import ASSURANCES, BENCHMARKS, DIRECTIONS, STATUSES, TRENDS, VARIATIONS
 from perfwatch.render import icons
+from perfwatch.vocabulary import ASSURANCES, BENCHMARKS, DIRECTIONS, STATUSES, TRENDS, VARIATIONS
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from perfwatch.render.context import KINDS, build_context
+from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
+from perfwatch.vocabulary import REPORT_KINDS
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +80,7 @@ def measure(browser: str, page: str, width: int, probe: str, folder: Path) -> di
     return out
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", REPORT_KINDS)
 def test_no_sideways_scrolling_on_a_phone(browser, results, kind, tmp_path):
     page = render_html(build_context(results, kind=kind, options=ReportOptions(area="north")), kind)
     out = measure(browser, page, 390, OVERFLOW, tmp_path)

@@ -1,10 +1,9 @@
-"""The `perfwatch` command line: parses options, calls the library, prints.
-
-Start-up must stay fast (`perfwatch --help` and `perfwatch validate` under 0.5 s), so this module imports
-only click and the standard library at the top; every command imports what it needs when it runs. Never
-import pandas, numpy, weasyprint or jinja2 here at module level.
-
-Exit codes follow ruff and sqlfluff: 0 clean, 1 problems found in the inputs, 2 usage or a failure to run.
+"""The click group every command hangs on: global options (`--quiet`, `--log-file`), and the translation of
+library errors into messages and exit codes: 0 clean, 1 problems found in the inputs (`InputError`), 2 a
+failure to run (`PerfwatchError`) or a bug (the traceback is kept, on stderr and in the log), 3 some areas
+of a batch failed. Start-up must stay fast (`perfwatch --help` and `perfwatch validate` under 0.5 s), so the
+command modules import only click and the standard library at the top; never pandas, numpy, weasyprint or
+jinja2 at module level.
 """
 
 from __future__ import annotations
@@ -23,9 +22,8 @@ from perfwatch.errors import EXIT_PROBLEMS, EXIT_USAGE, InputError, PerfwatchErr
 if TYPE_CHECKING:
     pass
 
-PROJECT_FILE_NAME = "perfwatch.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
-FORMATS = ("text", "json", "github")
+OUTPUT_FORMATS = ("text", "json", "github")
 
 log = logging.getLogger("perfwatch")
 log.addHandler(logging.NullHandler())  # warnings are echoed by the commands; the log file gets them all

@@ -12,6 +12,7 @@ import click
 
 from perfwatch.cli.group import MAX_WARNINGS_SHOWN, CommandFailed, cli, log, unattended_options
 from perfwatch.errors import Finding
+from perfwatch.vocabulary import DEFAULT_REPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS, STATUSES
 
 if TYPE_CHECKING:
     pass
@@ -89,7 +90,7 @@ def _warn(findings: list[Finding]) -> None:
 @click.option("--area", "areas", multiple=True, help="Only these areas (ids); repeatable.")
 @click.option("--outcome", "outcomes", multiple=True, help="Only these outcomes (ids); repeatable.")
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["green", "amber", "red", "no_target", "no_data", "not_assessed"]),
+              type=click.Choice(STATUSES),
               help="Only these statuses; repeatable.")  # fmt: skip
 @click.pass_context
 def status(ctx, framework, data_paths, project, period, as_of, strict, areas, outcomes, statuses) -> None:
@@ -131,13 +132,14 @@ def export(
 
     Example: perfwatch export --out results.xlsx
     """
-    from perfwatch.publish.export import export_results
-    from perfwatch.publish.suppression import suppress
+    from perfwatch import api
 
-    results = _run(framework, data_paths, project, period, as_of, strict).results
-    export_results(results if unsuppressed else suppress(results), out, sanitise=not no_sanitize)
+    inputs = api.resolve_inputs(framework=framework, data=data_paths, project=project)
+    evaluated = api.export(inputs, out, period=period, as_of=as_of, strict=strict, sanitise=not no_sanitize,
+                           unsuppressed=unsuppressed)  # fmt: skip
+    _warn(evaluated.warnings)
     if not ctx.obj.get("quiet"):
-        click.echo(f"Wrote {len(results.table):,} rows to {out}", err=True)
+        click.echo(f"Wrote {len(evaluated.results.table):,} rows to {out}", err=True)
 
 
 @cli.command()
@@ -151,17 +153,13 @@ def export(
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 60), help="How far ahead.")
 def timetable(framework, project, start, months) -> None:
     """Which reports fall due when, the period each covers, and which indicators have new data for it."""
-    from datetime import date
 
     from rich.console import Console
 
-    from perfwatch.api import resolve_inputs
-    from perfwatch.framework.cycles import timetable as due_reports
-    from perfwatch.framework.load import load_framework
+    from perfwatch import api
 
-    inputs = resolve_inputs(framework=framework, project=project)
-    loaded = load_framework(inputs.framework)
-    dues = due_reports(loaded, start or inputs.as_of or date.today(), months)
+    inputs = api.resolve_inputs(framework=framework, project=project)
+    dues = api.timetable(inputs, start, months)
     if not dues:
         raise CommandFailed(f"{inputs.framework} declares no reporting cycles with months (reporting.cycles)")
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -174,7 +172,7 @@ def timetable(framework, project, start, months) -> None:
 @run_options
 @click.option(
     "--kind",
-    type=click.Choice(["performance", "annual", "exception", "scorecard"]),
+    type=click.Choice(REPORT_KINDS),
     help="The kind of report (default: the cycle's, else performance).",
 )
 @click.option(
@@ -183,7 +181,10 @@ def timetable(framework, project, start, months) -> None:
 @click.option("--area", help="Build the report for this area.")
 @click.option("--each-area", is_flag=True, help="Build one report per area, in parallel processes.")
 @click.option(
-    "--format", "formats", default=None, help="Comma-separated formats: html, pdf, pptx (default: html,pdf)."
+    "--format",
+    "formats",
+    default=None,
+    help=f"Comma-separated formats: {', '.join(REPORT_FORMATS)} (default: {','.join(DEFAULT_REPORT_FORMATS)}).",
 )
 @click.option(
     "--out",
@@ -210,7 +211,8 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
 
     Example (cron): perfwatch report --cycle annual --as-of today --quiet --log-file report.log
     """
-    from perfwatch.api import build, plan, resolve_inputs
+    from perfwatch import api
+    from perfwatch.api import resolve_inputs
     from perfwatch.errors import EXIT_PARTIAL
 
     if area and each_area:
@@ -218,18 +220,17 @@ def report(ctx, framework, data_paths, project, period, as_of, strict, kind, cyc
     chosen = None
     if formats:
         chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-        from perfwatch.render.build import FORMATS
-
-        bad = [f for f in chosen if f not in FORMATS]
+        bad = [f for f in chosen if f not in REPORT_FORMATS]
         if bad:
-            raise click.UsageError(f"unknown format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
+            raise click.UsageError(
+                f"unknown format {', '.join(bad)}: choose from {', '.join(REPORT_FORMATS)}"
+            )
     inputs = resolve_inputs(framework=framework, data=data_paths, project=project)
-    requests = plan(inputs, kind=kind, cycle=cycle, period=period, area=area, each_area=each_area,
-                    formats=chosen, as_of=as_of)  # fmt: skip
+    choices = api.Choices(kind, cycle, period, area, each_area, chosen)
     quiet = ctx.obj.get("quiet", False)
     with _ProgressDisplay(quiet) as progress:
-        outcome = build(inputs, requests, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
-                        force=force, jobs=jobs, progress=progress)  # fmt: skip
+        outcome = api.report(inputs, choices, out_dir=out_dir, templates=templates, as_of=as_of, strict=strict,
+                             force=force, jobs=jobs, progress=progress)  # fmt: skip
     _warn(outcome.warnings)
     if not quiet:
         for path in outcome.paths:
@@ -288,9 +289,9 @@ def init(ctx, directory: Path, from_framework: str | None) -> None:
 
     Example: perfwatch init my-hwb && cd my-hwb && perfwatch report
     """
-    from perfwatch.framework.scaffold import init_project
+    from perfwatch import api
 
-    written = init_project(directory, from_framework)
+    written = api.init(directory, from_framework)
     if not ctx.obj.get("quiet"):
         for path in written:
             click.echo(str(path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 from rich import box
 from rich.console import Console
@@ -16,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from perfwatch.evaluate.results import Results
-from perfwatch.formatting import format_value
+from perfwatch.formatting import format_value, format_year_to_date
 from perfwatch.framework.cycles import Due
 
 STATUS_STYLE = {
@@ -81,6 +82,11 @@ def scorecard(results: Results, latest: pd.DataFrame, console: Console) -> Table
             if isinstance(row.value_text, str)
             else format_value(row.value, indicator.unit, indicator.decimals)
         )
+        to_date = getattr(row, "ytd", False)
+        if indicator.is_numeric and isinstance(to_date, bool | np.bool_) and to_date:
+            value = format_year_to_date(
+                row.compared_value, row.value, row.period_months, indicator.unit, indicator.decimals
+            )
         target = format_value(row.target, indicator.unit, indicator.decimals)
         if isinstance(getattr(row, "target_text", None), str):
             target = row.target_text

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfwatch.cli.group import FORMATS, PROJECT_FILE_NAME, YAML_SUFFIXES, CommandFailed, cli, log
-from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding, InputError
+from perfwatch.cli.group import OUTPUT_FORMATS, YAML_SUFFIXES, CommandFailed, cli, log
+from perfwatch.errors import EXIT_OK, EXIT_PROBLEMS, Finding
+from perfwatch.vocabulary import PROJECT_FILE
 
 if TYPE_CHECKING:
-    from perfwatch.framework.model import Framework
+    pass
 
 
 # --- validate -----------------------------------------------------------------------------------------
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(OUTPUT_FORMATS),
     envvar="PERFWATCH_FORMAT",
     help="text (file:line:col lines), json (for tools) or github (Actions annotations plus text). "
     "Default: github when GITHUB_ACTIONS=true, else text. Env: PERFWATCH_FORMAT.",
@@ -53,16 +54,16 @@ def validate(
 
     Exit status: 0 no errors, 1 problems found, 2 usage error or failure to run.
     """
-    from perfwatch.framework.load import check_framework
+    from perfwatch import api
 
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if not paths:
-        if not Path(PROJECT_FILE_NAME).is_file():
+        if not Path(PROJECT_FILE).is_file():
             raise click.UsageError(
-                f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE_NAME}"
+                f"give framework files or folders to check, or run in a folder with a {PROJECT_FILE}"
             )
-        findings = _check_project(Path(PROJECT_FILE_NAME), data_paths, strict)
+        findings = api.check_project(Path(PROJECT_FILE), data=data_paths, strict=strict)
         _report(findings, 1, output_format, quiet=ctx.obj.get("quiet", False))
         ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
     files = list(_framework_files(paths))
@@ -74,13 +75,10 @@ def validate(
     findings: list[Finding] = []
     for path in files:
         log.debug("checking %s", path)
-        if path.name == PROJECT_FILE_NAME:
-            findings += _check_project_file(path)
-            continue
-        framework, found = check_framework(path, strict=strict)
-        findings += found
-        if data_paths and framework is not None and not any(f.is_error for f in found):
-            findings += _check_data(framework, data_paths, strict)
+        if data_paths and path.name != PROJECT_FILE:
+            findings += api.check_project(framework=path, data=data_paths, strict=strict)
+        else:
+            findings += api.check_framework_file(path, strict=strict)
 
     _report(findings, len(files), output_format, quiet=ctx.obj.get("quiet", False))
     ctx.exit(EXIT_PROBLEMS if any(f.is_error for f in findings) else EXIT_OK)
@@ -99,41 +97,8 @@ def _framework_files(paths: Iterable[Path]) -> Iterable[Path]:
         for folder, subfolders, names in os.walk(path):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
             for name in sorted(names):
-                if name.endswith(YAML_SUFFIXES) and name != PROJECT_FILE_NAME:
+                if name.endswith(YAML_SUFFIXES) and name != PROJECT_FILE:
                     yield Path(folder) / name
-
-
-def _check_project_file(path: Path) -> list[Finding]:
-    """A project file (`perfwatch.yaml`) named explicitly: checked as a project file."""
-    from perfwatch.framework.project import load_project
-
-    try:
-        load_project(path)
-    except InputError as error:
-        return error.findings
-    return []
-
-
-def _check_project(path: Path, data_paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    """A project folder: the project file, then its framework, then its data through their mappings."""
-    from perfwatch.api import resolve_inputs
-    from perfwatch.data.load import check_data
-    from perfwatch.framework.load import check_framework
-
-    try:
-        inputs = resolve_inputs(project=path, data=data_paths)
-    except InputError as error:
-        return error.findings
-    framework, findings = check_framework(inputs.framework, strict=strict, today=inputs.as_of)
-    if framework is not None and not any(f.is_error for f in findings):
-        findings += check_data(framework, inputs.data, strict=strict, as_of=inputs.as_of)
-    return findings
-
-
-def _check_data(framework: Framework, paths: tuple[Path, ...], strict: bool) -> list[Finding]:
-    from perfwatch.data.load import check_data
-
-    return list(check_data(framework, list(paths), strict))
 
 
 def _report(findings: list[Finding], file_count: int, output_format: str, quiet: bool) -> None:
@@ -225,9 +190,9 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     Editors that use yaml-language-server (VS Code YAML) read it from a first line such as
     `# yaml-language-server: $schema=./framework.schema.json`.
     """
-    from perfwatch.framework.docgen import json_schema_text
+    from perfwatch.api import schema_text
 
-    text = json_schema_text()
+    text = schema_text()
     if out is None:
         click.echo(text, nl=False)
         return

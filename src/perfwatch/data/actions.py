@@ -6,30 +6,33 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from perfwatch.errors import Finding, InputError
+from perfwatch.errors import Finding
+
+if TYPE_CHECKING:
+    from perfwatch.framework.model import Action, Framework
 
 
-def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
+def load_actions(path: Path, framework: Framework) -> tuple[list[Action], list[Finding]]:
     """Actions from a CSV with columns id, title, outcome, owner, due, status (+ indicators, notes).
 
-    Returns the actions, the problems found, and each action's row number (for later checks).
+    Returns the valid actions and every problem: an unreadable file, a row the `Action` model rejects, an
+    outcome the framework does not have. Nothing is raised, so `validate` lists them with the rest.
     """
     from pydantic import ValidationError
 
     from perfwatch.framework.model import Action
 
     findings: list[Finding] = []
-    actions = []
-    action_rows: dict[str, int] = {}
+    actions: list[Action] = []
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(
-            Finding(str(path), code="unreadable", message=f"cannot read the actions file: {error}")
-        ) from None
-    reader = csv.DictReader(text.splitlines())
-    for row_number, row in enumerate(reader, start=2):
+        message = f"cannot read the actions file: {error.strerror if isinstance(error, OSError) else error}"
+        return [], [Finding(str(path), None, None, "error", "actions-unreadable", message)]
+    known = {"outcome": set(framework.outcomes), "area": set(framework.area_map)}
+    for row_number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         record = {k.strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
         record = {k: v for k, v in record.items() if v not in ("", None)}
         if "indicators" in record:
@@ -38,8 +41,6 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
             ]
         try:
             action = Action.model_validate(record)
-            action_rows[action.id] = row_number
-            actions.append(action)
         except ValidationError as error:
             for problem in error.errors(include_url=False):
                 where = ".".join(str(p) for p in problem["loc"])
@@ -48,4 +49,13 @@ def load_actions_csv(path: Path) -> tuple[list, list[Finding], dict[str, int]]:
                         str(path), row_number, None, "error", "invalid-action", f"{where}: {problem['msg']}"
                     )
                 )
-    return actions, findings, action_rows
+            continue
+        actions.append(action)
+        for field, ids in known.items():
+            named = getattr(action, field)
+            if named and named not in ids:
+                findings.append(
+                    Finding(str(path), row_number, None, "error", f"unknown-{field}",
+                            f"action {action.id} names {field} {named!r}, which the framework does not have")
+                )  # fmt: skip
+    return actions, findings

@@ -11,7 +11,7 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
-from perfwatch.data.collector import _Collector, _labels, _per_indicator
+from perfwatch.data.collector import _Collector, _labels
 from perfwatch.data.mapping import _constant
 from perfwatch.data.observations import (
     _REASON,
@@ -19,6 +19,7 @@ from perfwatch.data.observations import (
     _empty_frame,
     _final_frame,
 )
+from perfwatch.data.plausibility import refuse_impossible
 from perfwatch.data.series_checks import _duplicates, _frequency_fit, _series_checks
 from perfwatch.data.values import (
     ERROR,
@@ -33,6 +34,7 @@ from perfwatch.data.values import (
 )
 from perfwatch.errors import Finding
 from perfwatch.framework.model import Framework, Unit
+from perfwatch.framework.settings import indicator_settings, per_indicator
 
 # --- checking -----------------------------------------------------------------------------------------
 
@@ -96,14 +98,10 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
     if stage.empty:
         return _empty_frame()
 
-    used_units = {i.unit for i in indicators.values()}
-    unit = {
-        name: _per_indicator(stage, {i.id: i.unit == name for i in indicators.values()}, False, "bool")
-        if name in used_units
-        else np.zeros(len(stage), dtype=bool)
-        for name in get_args(Unit)
-    }
-    per = _per_indicator(stage, {i.id: i.effective_per for i in indicators.values()}, 1.0, "float64")
+    settings = indicator_settings(framework)
+    unit_of = per_indicator(stage, settings, "unit", "")
+    unit = {name: unit_of == name for name in get_args(Unit)}
+    per = per_indicator(stage, settings, "per", 1.0).astype("float64")
     numeric = ~(unit["yes_no"] | unit["judgement"])
     _text_answers(stage, framework, unit, out)
     for canonical in NUMERIC_COLUMNS:
@@ -166,6 +164,7 @@ def _check(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: da
         lambda rows: [f"the numerator is larger than the denominator for a percentage or proportion ({x})"
                       for x in _labels(rows)],
     )  # fmt: skip
+    refuse_impossible(stage, value, value_given, numerator, denominator, unit, out)
     _value_mismatch(stage, value_given & numeric, value, computed, out)
     _frequency_fit(stage, framework, out)
     stage = _duplicates(stage, out)
@@ -279,7 +278,9 @@ def _fraction_percentages(
     stage: pd.DataFrame, value: np.ndarray, unit: dict[str, np.ndarray], out: _Collector
 ) -> None:
     """A percentage source whose values all lie in [0, 1.5], some not whole: multiply by 100 and say so."""
-    candidates = unit["percentage"] & ~np.isnan(value)
+    # A value written with `%` is already a percentage: never read as a fraction.
+    written_percent = stage["value_percent"].to_numpy(dtype=bool)
+    candidates = unit["percentage"] & ~np.isnan(value) & ~written_percent
     if not candidates.any():
         return
     indicator_codes = stage["indicator"].cat.codes.to_numpy().astype("int64")
@@ -297,7 +298,7 @@ def _fraction_percentages(
         & (np.bincount(group[fractional], minlength=size) > 0)
     )
     for code in np.flatnonzero(converted):
-        rows = group == code
+        rows = (group == code) & ~written_percent
         value[rows] *= 100
         for column in ("ci_lower", "ci_upper"):
             stage.loc[rows, column] = stage.loc[rows, column] * 100

@@ -127,13 +127,3 @@ def _labels(rows: pd.DataFrame) -> list[str]:
             strict=True,
         )
     ]
-
-
-def _per_indicator(
-    stage: pd.DataFrame, attribute: dict[str, Any], default: Any, dtype: Any = object
-) -> np.ndarray:
-    """An indicator attribute for every row, looked up once per distinct indicator."""
-    categories = stage["indicator"].cat.categories
-    values = np.array([attribute.get(c, default) for c in categories] + [default], dtype=dtype)
-    codes = stage["indicator"].cat.codes.to_numpy()
-    return values[codes if len(codes) and codes.min() >= 0 else np.where(codes < 0, len(categories), codes)]

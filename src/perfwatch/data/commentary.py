@@ -25,11 +25,15 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from perfwatch.errors import Finding, InputError
 from perfwatch.framework.periods import PeriodError, parse_period
+
+if TYPE_CHECKING:
+    from perfwatch.framework.model import Framework
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4",
@@ -256,3 +260,25 @@ def load_commentary(
     if strict and any(f.is_error for f in commentary.findings):
         raise InputError([f for f in commentary.findings if f.is_error])
     return commentary
+
+
+def orphan_findings(commentary: Commentary, framework: Framework) -> list[Finding]:
+    """Commentary no report would show: for an id that is no indicator, outcome, national outcome or
+    report section of the framework, or for an area it does not have. A warning, since the rest is fine."""
+    ids = {
+        *framework.indicators,
+        *framework.outcomes,
+        *(n.id for n in framework.national_outcomes),
+        *(s.id for c in framework.reporting.cycles for s in c.sections),
+    }
+    areas = set(framework.area_map)
+    findings = []
+    for (id_, area, _period), text in commentary.texts.items():
+        if id_ not in ids:
+            problem = f"commentary for {id_!r}, which is no indicator, outcome or section of the framework"
+        elif area and area not in areas:
+            problem = f"commentary for {id_} in area {area!r}, which the framework does not have"
+        else:
+            continue
+        findings.append(Finding(text.file, text.line, None, "warning", "commentary-orphan", problem))
+    return findings

@@ -1,5 +1,5 @@
 """The data stage's entry points: `load_observations` (read → map → check every source, then one frame)
-and `check_data` (the same, keeping only the findings, for `perfwatch validate`).
+and `check_data` (the same, keeping only the findings).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfwatch.contracts import OBSERVATIONS
 from perfwatch.data.checks import _check
 from perfwatch.data.collector import _Collector
 from perfwatch.data.mapping import _text_columns_of, map_table
@@ -51,7 +52,9 @@ def load_observations(
         stage = _concat(stages)
         frame = _check(stage, framework, collector, as_of)
     findings = sorted(collector.findings, key=lambda f: (f.file, f.line or 0, f.code))
-    return Observations(frame, promote_warnings(findings) if strict else findings)
+    return Observations(
+        OBSERVATIONS.check(frame, "load_observations"), promote_warnings(findings) if strict else findings
+    )
 
 
 def _concat(stages: list[pd.DataFrame]) -> pd.DataFrame:

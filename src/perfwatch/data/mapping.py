@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import MAPPED
 from perfwatch.data.observations import (
     _OPERATORS,
     KEY_COLUMNS,
@@ -40,7 +41,7 @@ from perfwatch.framework.project import DataSource, parse_expression
 
 @dataclass
 class _Mapped:
-    """A table in canonical columns, cleaned, with each numeric column's missing reasons."""
+    """A table in canonical columns (`contracts.MAPPED`), cleaned, with each numeric column's missing reasons."""
 
     frame: pd.DataFrame
     findings: list[Finding]
@@ -129,7 +130,22 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
             if column is None:
                 return missing_column(name, "`filter`")
             used.add(column)
-            keep &= _matches(frame[column], wanted)
+            matched = _matches(frame[column], wanted)
+            if len(frame) and not matched.any():
+                seen = ", ".join(repr(str(v)) for v in pd.unique(frame[column].dropna())[:5])
+                where = f"sheet {table.sheet!r}: " if table.sheet else ""
+                findings.append(
+                    Finding(
+                        table.file,
+                        table.header_row,
+                        None,
+                        "warning",
+                        "filter-matches-nothing",
+                        f"{where}the filter {name}: {wanted!r} matches none of the {len(frame)} rows, so nothing "
+                        f"from this source is reported; the column holds values such as {seen}",
+                    )  # fmt: skip
+                )
+            keep &= matched
         frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
 
     resolved: dict[str, str] = {}
@@ -257,7 +273,7 @@ def map_table(table: Table, source: DataSource, framework: Framework) -> _Mapped
     frame = pd.DataFrame(stage, index=pd.RangeIndex(size), copy=False)
     if source.sum_duplicates:
         frame = _sum_duplicates(frame)
-    return _Mapped(frame, findings)
+    return _Mapped(MAPPED.check(frame, "map_table"), findings)
 
 
 def _reasons(reasons: np.ndarray) -> pd.Categorical:

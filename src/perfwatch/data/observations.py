@@ -13,15 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import OBSERVATIONS
 from perfwatch.data.values import (
     MISSING_REASONS,
 )
 from perfwatch.errors import Finding, errors_only
 
-OBSERVATION_COLUMNS = [
-    "indicator", "area", "period", "period_start", "period_months", "band", "value", "value_text",
-    "numerator", "denominator", "ci_lower", "ci_upper", "missing", "flag", "note", "source", "row",
-]  # fmt: skip
+OBSERVATION_COLUMNS = OBSERVATIONS.names()
 NUMERIC_COLUMNS = ["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 TEXT_COLUMNS = ["indicator", "area", "band", "flag", "note"]
 FILLED_COLUMNS = ["missing", "flag", "note"]
@@ -35,7 +33,6 @@ MAX_ROW_FINDINGS = 100
 """Findings of one kind listed per file before the rest are summarised in one line."""
 
 STALE_GRACE_MONTHS = 3
-"""CSVs this big are parsed with pyarrow's multithreaded reader; smaller ones with pandas' C parser."""
 
 _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.Add: operator.add,

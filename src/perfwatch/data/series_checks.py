@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from perfwatch.data.collector import _Collector, _labels, _per_indicator
+from perfwatch.data.collector import _Collector, _labels
 from perfwatch.data.observations import (
     MAX_ROW_FINDINGS,
     STALE_GRACE_MONTHS,
@@ -19,25 +19,52 @@ from perfwatch.framework.model import Framework
 from perfwatch.framework.periods import (
     Period,
     expected_periods,
-    frequency_months,
-    frequency_step,
 )
+from perfwatch.framework.settings import indicator_settings, per_indicator
+
+NAMES = {1: "month", 3: "quarter", 12: "year"}
 
 
 def _frequency_fit(stage: pd.DataFrame, framework: Framework, out: _Collector) -> None:
     """Monthly indicators need monthly data, quarterly ones monthly or quarterly; any may have year outturns."""
     longest = {"monthly": 1, "quarterly": 3}
-    frequency = {i.id: i.frequency for i in framework.indicators.values()}
-    limit = _per_indicator(stage, {i: longest.get(f or "", 12) for i, f in frequency.items()}, 12, "int64")
+    frequency = indicator_settings(framework)["frequency"]
+    limit = pd.Series(per_indicator(stage, frequency.to_frame(), "frequency", "")).map(longest).fillna(12)
+    limit = limit.to_numpy(dtype="int64")
     months = stage["period_months"].to_numpy()
     bad = (months > limit) & (months != 12)  # a whole-year outturn is accepted for any indicator
-    names = {1: "month", 3: "quarter", 12: "year"}
+    names = NAMES
     out.rows(
         stage, bad, "period-frequency",
         lambda rows: [
             f"{i} is {frequency[i]} but this row is for a {names[m]} ({p}): give {frequency[i]} data"
             for i, m, p in zip(rows["indicator"].astype(object), rows["period_months"], rows["period"].astype(object), strict=True)
         ],
+    )  # fmt: skip
+    _parts_of_given_periods(stage, framework, limit, out)
+
+
+def _parts_of_given_periods(
+    stage: pd.DataFrame, framework: Framework, native: np.ndarray, out: _Collector
+) -> None:
+    """A month given for a quarterly indicator whose quarter is also given: the quarter's own row is used,
+    and the month is named so that nobody thinks it was added in."""
+    months = stage["period_months"].to_numpy(dtype="int64")
+    starts = stage["period_start"].to_numpy(dtype="int64")
+    finer = months < native
+    if not finer.any():
+        return
+    offset = (starts - (framework.year_start_month - 1)) % np.maximum(native, 1)
+    ids = [stage["indicator"].astype(object).to_numpy(), stage["area"].astype(object).to_numpy()]
+    given = pd.MultiIndex.from_arrays([*ids, months, starts])
+    containing = pd.MultiIndex.from_arrays([*ids, native, starts - offset])
+    shadowed = finer & containing.isin(given)
+    out.rows(
+        stage, shadowed, "part-of-given-period",
+        lambda rows: [f"this {NAMES[int(m)]} lies in a period that has its own row ({x}): that row is used and "
+                      "this one is not added in; remove one of them" for m, x in
+                      zip(rows["period_months"], _labels(rows), strict=True)],
+        severity="warning",
     )  # fmt: skip
 
 
@@ -111,9 +138,9 @@ def _duplicates(stage: pd.DataFrame, out: _Collector) -> pd.DataFrame:
 
 def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, as_of: date | None) -> None:
     """Warnings per series and per indicator: missing periods, data after the report date, stale data."""
-    frequency = {i.id: i.frequency or "" for i in framework.indicators.values()}
-    natural = _per_indicator(stage, {i: frequency_months.get(f, 0) for i, f in frequency.items()}, 0, "int64")
-    wider = _per_indicator(stage, {i: frequency_step.get(f, 0) for i, f in frequency.items()}, 0, "int64")
+    settings = indicator_settings(framework)
+    natural = per_indicator(stage, settings, "frequency_months", 0).astype("int64")
+    wider = per_indicator(stage, settings, "frequency_step", 0).astype("int64")
     months = stage["period_months"].to_numpy()
     step = np.where((natural > 0) & (natural <= months), np.maximum(months, wider), months)
     starts = stage["period_start"].to_numpy()
@@ -136,7 +163,7 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         last = Period(int(last_start[series]), length, year_start)
         gaps = [
             p.label
-            for p in expected_periods(first, last, frequency[row["indicator"]] or None)
+            for p in expected_periods(first, last, settings.at[row["indicator"], "frequency"] or None)
             if p.start not in have
         ]
         if not gaps:
@@ -170,7 +197,7 @@ def _series_checks(stage: pd.DataFrame, framework: Framework, out: _Collector, a
         indicator_id = categories[code]
         last_position = len(stage) - 1 - int(np.argmax(indicator_codes[::-1] == code))
         end = Period(int(info["end"]), 1, year_start)
-        every = frequency[indicator_id] or f"{int(info['step'])}-monthly"
+        every = settings.at[indicator_id, "frequency"] or f"{int(info['step'])}-monthly"
         out.add(
             Finding(
                 str(stage["file"].iat[last_position]), None, None, "warning", "stale-data",

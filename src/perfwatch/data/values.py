@@ -8,13 +8,14 @@ of a few markers cost a few regular-expression passes, and numeric columns pass 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from perfwatch.errors import closest
 
 SUPPRESSED = "suppressed"
 NOT_AVAILABLE = "not_available"
@@ -231,9 +232,5 @@ def match_levels(values: pd.Series, scale: list[str]) -> np.ndarray:
 
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     """` (did you mean 'x'?)`, or nothing when no choice is close."""
-    options = list(choices)
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in options}
-        close = [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)]
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    guess = closest(word, choices)
+    return f" (did you mean {guess!r}?)" if guess else ""

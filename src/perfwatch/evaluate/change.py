@@ -10,27 +10,20 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats, trends
-from perfwatch.evaluate.results import (
-    ASSURANCES,
-    BENCHMARKS,
-    SPC_RULES,
-    SPC_SIGNALS,
-    TRENDS,
-    VARIATIONS,
-    codes_of,
-)
+from perfwatch.evaluate.judgements import change_direction, direction_of_step, printed_places
 from perfwatch.evaluate.settings import (
     BENCHMARK,
     DIRECTION,
     _coded,
     _ind,
-    _indicator_bounds,
-    _indicator_codes,
     _period_start,
+    _text_indicator_rows,
     _vocabulary_codes,
 )
 from perfwatch.evaluate.spc import compute_spc
 from perfwatch.evaluate.spc_summary import summarise_spc
+from perfwatch.framework.settings import indicator_positions
+from perfwatch.vocabulary import ASSURANCES, BENCHMARKS, SPC_RULES, SPC_SIGNALS, TRENDS, VARIATIONS, codes_of
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -55,7 +48,7 @@ def _keys_of(
     frame: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, area_column: str = "area"
 ) -> np.ndarray:
     return _row_keys(
-        _indicator_codes(frame, settings),
+        indicator_positions(frame, settings),
         _area_codes(frame, area_column, areas),
         frame["period_months"].to_numpy(dtype="int64"),
         frame["period_start"].to_numpy(dtype="int64"),
@@ -85,19 +78,6 @@ def _take(values: np.ndarray, positions: np.ndarray, fill=np.nan) -> np.ndarray:
     return out
 
 
-#: Direction of travel from the double-overlap judgement (codes into stats.JUDGEMENTS).
-_DIRECTION_OF_JUDGEMENT = np.array(
-    [
-        {
-            "better": DIRECTION["improving"],
-            "similar": DIRECTION["no_change"],
-            "worse": DIRECTION["worsening"],
-        }.get(j, DIRECTION["not_comparable"])
-        for j in stats.JUDGEMENTS
-    ]
-)
-
-
 def _direction(
     table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, keys: np.ndarray, back: np.ndarray
 ) -> np.ndarray:
@@ -107,40 +87,22 @@ def _direction(
     numeric = _ind(table, settings, "numeric").to_numpy(dtype=bool)
     value = table["value"].to_numpy(dtype="float64")
     lo, hi = table["ci_lower"].to_numpy(dtype="float64"), table["ci_upper"].to_numpy(dtype="float64")
-    prev, plo, phi = _take(value, earlier), _take(lo, earlier), _take(hi, earlier)
-    with_ci = ~np.isnan(lo) & ~np.isnan(plo)
-    by_ci = _DIRECTION_OF_JUDGEMENT[
-        stats.judgement_codes(stats.overlap_raw(value, lo, hi, prev, plo, phi), sign)
-    ]
-    diff = (value - prev) * np.where(sign < 0, -1.0, 1.0)
-    plain = np.select(
-        [np.isnan(diff), diff > 0, diff < 0],
-        [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
-        DIRECTION["no_change"],
-    )
-    direction = np.where(with_ci, by_ci, plain)
+    direction = change_direction(
+        value, lo, hi, _take(value, earlier), _take(lo, earlier), _take(hi, earlier), sign,
+        printed_places(table, settings),
+    )  # fmt: skip
     # Yes/no and judgement indicators: compare positions on the scale.
     if (~numeric).any():
         rank = _text_rank(table, framework, settings)
         step = rank - _take(rank, earlier)
-        text_dir = np.select(
-            [np.isnan(step), step > 0, step < 0],
-            [DIRECTION["not_comparable"], DIRECTION["improving"], DIRECTION["worsening"]],
-            DIRECTION["no_change"],
-        )
-        direction = np.where(numeric, direction, text_dir)
+        direction = np.where(numeric, direction, direction_of_step(step))
     return np.where(sign == 0, DIRECTION["not_comparable"], direction)
 
 
 def _text_rank(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Position of each yes/no or judgement answer on its scale (NaN for numeric rows and no answer)."""
     rank = np.full(len(table), np.nan)
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
-    for position, ind_id in enumerate(settings.index):
-        ind = framework.indicators[ind_id]
-        rows = slice(bounds[position], bounds[position + 1])
-        if ind.is_numeric or rows.start == rows.stop:
-            continue
+    for ind, rows in _text_indicator_rows(table, framework, settings):
         order = (
             {"no": 0, "yes": 1} if ind.unit == "yes_no" else {lvl: i for i, lvl in enumerate(ind.scale or [])}
         )
@@ -152,7 +114,7 @@ def _text_rank(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
 def _series_ids(table: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index) -> np.ndarray:
     """A number per indicator × area × period length, for a table sorted by KEYS."""
     key = (
-        _indicator_codes(table, settings).astype("int64") * 100_000 + _area_codes(table, "area", areas)
+        indicator_positions(table, settings).astype("int64") * 100_000 + _area_codes(table, "area", areas)
     ) * 13 + table["period_months"].to_numpy(dtype="int64")
     return np.cumsum(np.r_[True, key[1:] != key[:-1]]) - 1 if len(key) else key
 
@@ -165,7 +127,7 @@ def _trend(table: pd.DataFrame, settings: pd.DataFrame, series: np.ndarray, step
     it, when they are in the same series and one step apart each (a missing period ends the run).
     """
     trend = np.full(len(table), codes_of(TRENDS)["cannot_be_calculated"], dtype="int8")
-    codes = _indicator_codes(table, settings)
+    codes = indicator_positions(table, settings)
     method = settings["ci_method"].to_numpy(dtype=object)
     value_type = np.where(
         method == "wilson",
@@ -205,7 +167,7 @@ def _benchmark(
     own_by_area[: len(own)] = own  # the framework's areas come first in `areas`
     override = areas.get_indexer(pd.Index(settings["benchmark_comparator"].to_numpy(dtype=object)))
     area_codes = _area_codes(table, "area", areas)
-    indicator_codes = _indicator_codes(table, settings)
+    indicator_codes = indicator_positions(table, settings)
     by_indicator = override[indicator_codes]
     comparator = np.where(by_indicator >= 0, by_indicator, own_by_area[area_codes])
     table["comparator"] = pd.Categorical.from_codes(comparator, categories=areas)
@@ -305,9 +267,6 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, seri
             {
                 "indicator": ind.id,
                 "direction": {"higher_is_better": 1, "lower_is_better": -1}.get(ind.polarity, 0),
-                "target": float(ind.target.value)
-                if ind.target and isinstance(ind.target.value, int | float)
-                else np.nan,
                 "screen_outliers": spc.screen_outliers,
                 "two_in_three_counts_outside": spc.two_in_three_counts_outside,
                 "run_length": spc.run_length,
@@ -317,6 +276,10 @@ def _spc(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame, seri
         )
     per_indicator = pd.DataFrame(rows_settings).set_index("indicator")
     series_settings = per_indicator.loc[sub["indicator"].iloc[first_rows].astype(str)].reset_index(drop=True)
+    # The assurance icon holds each series' points to its own area's target for one period (a month's
+    # share of a year-to-date target, not the whole year's).
+    last_rows = np.r_[first_rows[1:] - 1, len(codes) - 1]
+    series_settings["target"] = sub["period_target"].to_numpy(dtype="float64")[last_rows]
     points = pd.DataFrame(
         {
             "series": codes,

@@ -29,41 +29,33 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import RESULTS
 from perfwatch.evaluate.change import _benchmark, _direction, _keys_of, _series_ids, _spc, _trend
-from perfwatch.evaluate.results import (
-    DIRECTIONS,
-    EXTRA_COLUMNS,
-    TABLE_COLUMNS,
-    TRENDS,
-    Results,
-)
+from perfwatch.evaluate.consistency import parent_child_disagreements
+from perfwatch.evaluate.results import Results
 from perfwatch.evaluate.series import _fill_defaults, _roll_up, _roll_up_areas, _standardise_bands
-from perfwatch.evaluate.settings import KEYS, _coded, _ind, _settings
+from perfwatch.evaluate.settings import KEYS, _coded, _ind
 from perfwatch.evaluate.status import _intervals, _status, _targets
 from perfwatch.evaluate.summary import (
     _actions,
     _comparisons,
     _latest,
     _latest_label,
-    _needs_action,
     national_roll_ups,
+    needs_action_findings,
+    outcome_roll_ups,
     roll_ups,
 )
 from perfwatch.framework.periods import (
     parse_period,
 )
+from perfwatch.framework.settings import indicator_settings
+from perfwatch.vocabulary import DIRECTIONS, TRENDS
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
 
 # --- the pass ------------------------------------------------------------------------------------
-
-
-#: Columns of `Results.table` after the documented ones: what the summaries and renderers also read.
-INTERNAL_COLUMNS = [
-    "native", "target_text", "ci95_lower", "ci95_upper", "ci998_lower", "ci998_upper", "compared_value", "gap",
-    "ytd", "spc_text",
-]  # fmt: skip
 
 
 def _areas(framework: Framework, present) -> pd.Index:
@@ -82,7 +74,7 @@ def evaluate_table(framework: Framework, observations: pd.DataFrame) -> pd.DataF
     the table, whole or concatenated, into `Results`.
     """
     ys = framework.year_start_month
-    settings = _settings(framework)
+    settings = indicator_settings(framework)
     known_indicator = observations["indicator"].isin(settings.index).to_numpy()
     obs = observations.copy(deep=False) if known_indicator.all() else observations[known_indicator]
     # Ids as categories in framework order from the start: every concat keeps them compact and every
@@ -115,7 +107,7 @@ def evaluate_table(framework: Framework, observations: pd.DataFrame) -> pd.DataF
     table["trend"] = _coded(_trend(table, settings, series, previous), TRENDS)
     _benchmark(table, framework, settings, areas, keys)
     _spc(table, framework, settings, series)
-    return table[TABLE_COLUMNS + [c for c in EXTRA_COLUMNS if c in table] + INTERNAL_COLUMNS]
+    return RESULTS.check(table[RESULTS.names()], "evaluate_table")
 
 
 def _conformed(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> pd.DataFrame:
@@ -156,11 +148,11 @@ def summarise(
     """
     as_of = as_of or date.today()
     report = parse_period(period, framework.year_start_month) if period else None
-    settings = _settings(framework)
-    table = _conformed(table, framework, settings)
+    settings = indicator_settings(framework)
+    table = RESULTS.check(_conformed(table, framework, settings), "summarise")
     latest = _latest(table, framework, settings, report)
-    outcomes = roll_ups(latest, framework, "outcome")
     action_frame = _actions(framework, as_of, actions)
+    outcomes = outcome_roll_ups(latest, framework, action_frame)
     areas = table["area"].cat.categories
     return Results(
         framework=framework, table=table, latest=latest,
@@ -168,7 +160,8 @@ def summarise(
         outcomes=outcomes, themes=roll_ups(latest, framework, "theme"),
         national_outcomes=national_roll_ups(latest, framework), actions=action_frame, as_of=as_of,
         period=report.label if report else _latest_label(latest),
-        findings=_needs_action(outcomes, action_frame, framework),
+        findings=needs_action_findings(outcomes, framework)
+        + parent_child_disagreements(table, framework, settings),
     )  # fmt: skip
 
 

@@ -9,56 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from perfwatch.contracts import RESULTS
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from perfwatch.errors import Finding
     from perfwatch.framework.model import Framework
 
-#: The results export contract (DESIGN §6), in order.
-CONTRACT_COLUMNS = [
-    "indicator", "area", "period", "value", "numerator", "denominator", "target", "status", "reason",
-    "direction", "direction_yoy", "trend", "ci_lower", "ci_upper", "benchmark", "spc_mean", "spc_lower",
-    "spc_upper", "spc_signal", "spc_rule", "variation", "assurance",
-]  # fmt: skip
-
+#: The results export contract (DESIGN §6), in order; declared with the table in `contracts.RESULTS`.
+CONTRACT_COLUMNS = RESULTS.names("contract", stored=False)
 #: The contract columns `Results.table` carries: all but `reason`, which is written on demand.
-TABLE_COLUMNS = [c for c in CONTRACT_COLUMNS if c != "reason"]
-
+TABLE_COLUMNS = RESULTS.names("contract")
 #: Further columns of `Results.table`, after the contract ones.
-EXTRA_COLUMNS = [
-    "period_start", "period_months", "value_text", "outcome", "theme", "level", "missing", "flag", "note",
-    "tolerance", "comparator", "comparator_value", "rank", "rank_of", "quintile", "spc_trial", "spc_group",
-    "ci_method",
-]  # fmt: skip
-
-STATUSES = ["green", "amber", "red", "no_target", "no_data", "not_assessed"]
-DIRECTIONS = ["improving", "worsening", "no_change", "not_comparable"]
-TRENDS = [
-    "improving",
-    "worsening",
-    "increasing",
-    "decreasing",
-    "no_significant_change",
-    "cannot_be_calculated",
-]
-BENCHMARKS = ["better", "similar", "worse", "higher", "lower", "not_compared"]
-SPC_SIGNALS = [
-    "common_cause", "special_cause_improvement", "special_cause_concern",
-    "special_cause_neutral_high", "special_cause_neutral_low",
-]  # fmt: skip
-SPC_RULES = ["outside_limits", "trend", "two_in_three", "run", ""]
-VARIATIONS = [
-    "common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low",
-    "neutral_high", "neutral_low",
-]  # fmt: skip
-ASSURANCES = ["consistent_pass", "consistent_fail", "inconsistent", ""]
-ACTION_STATES = ["done", "on_track", "due_soon", "overdue", "cancelled"]
-
-
-def codes_of(vocabulary: list[str] | tuple[str, ...]) -> dict[str, int]:
-    """Each word's position in a vocabulary: the integer codes the evaluation works in."""
-    return {word: code for code, word in enumerate(vocabulary)}
+EXTRA_COLUMNS = RESULTS.names("extra")
+#: Columns of `Results.table` after the documented ones: what the summaries and renderers also read.
+INTERNAL_COLUMNS = RESULTS.names("internal")
 
 
 @dataclass
@@ -70,12 +36,15 @@ class Results:
       the `reason` sentence to every row (it is a rendering, written only when a reader asks for it).
     - `latest`: for each indicator × area, the row at the report period (or the latest period with data
       on or before it); indicators with no data at all have a `no_data` row.
-    - `comparisons`: the multi-year comparison for annual reports: indicator, area, period (the reporting
-      year), compare_period, years_back (1..5), compare_value, change, direction.
+    - `comparisons`: the multi-year comparison for annual reports, one row per indicator × area × each of
+      the `compare_years` years before the reporting year (`years_back` 1..): year and compare_year (reporting
+      years), period and compare_period (the values' own labels: `2023` for a calendar year placed in
+      2023/24), value / value_text (the reporting year's, missing when it has none), compare_value /
+      compare_text, change, direction.
     - `outcomes` / `themes` / `national_outcomes`: roll-ups per id × area at the report period, with a
-      count column per status (STATUSES), `indicators`, `worsening`, `special_cause_concern` and `status`
+      count column per status (`vocabulary.STATUSES`), `indicators`, `worsening`, `special_cause_concern` and `status`
       (the overall status by the framework's `rules.rollup`).
-    - `actions`: one row per action: id, title, outcome, owner, due, status, state (ACTION_STATES),
+    - `actions`: one row per action: id, title, outcome, owner, due, status, state (`vocabulary.ACTION_STATES`),
       milestones_done, milestones_total, notes.
     - `findings`: data-quality warnings raised while evaluating (stale data, missing periods ...).
     """

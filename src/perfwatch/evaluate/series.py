@@ -12,7 +12,8 @@ import pandas as pd
 
 from perfwatch.evaluate import stats
 from perfwatch.evaluate.change import _area_codes, _row_keys, _take
-from perfwatch.evaluate.settings import KEYS, _ind, _indicator_codes, _labels
+from perfwatch.evaluate.settings import KEYS, _ind, _labels
+from perfwatch.framework.settings import indicator_positions
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -31,10 +32,13 @@ def _standardise_bands(obs: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFram
     dobson_ids = settings.index[settings["ci_method"] == "dobson"]
     is_dsr = banded["indicator"].isin(dobson_ids)
     parts = [plain]
-    if is_dsr.any():
-        weighted = stats.attach_weights(banded[is_dsr], "band")
+    for indicator_id in pd.unique(banded.loc[is_dsr, "indicator"].astype(object)):
+        # Each indicator's own standard population (ESP2013 by default) and multiplier (`per`).
+        mine = banded[is_dsr & (banded["indicator"] == indicator_id).to_numpy()]
+        weights, per = settings.at[indicator_id, "standard_population"], settings.at[indicator_id, "per"]
+        weighted = stats.attach_weights(mine, "band", weights)
         for confidence in (0.95, 0.998):
-            result = stats.dsr(weighted, group, "numerator", "denominator", "weight", confidence)
+            result = stats.dsr(weighted, group, "numerator", "denominator", "weight", confidence, per)
             suffix = "95" if confidence == 0.95 else "998"
             result = result.rename(columns={"lower": f"ci{suffix}_lower", "upper": f"ci{suffix}_upper"})
             if confidence == 0.95:
@@ -77,6 +81,17 @@ def _roll_up(obs: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, year_st
     freq = _ind(obs, settings, "frequency_months").fillna(0).to_numpy(dtype="int64")
     native = np.where(freq > 0, np.maximum(freq, obs["period_months"].to_numpy()), obs["period_months"])
     finer = obs["period_months"].to_numpy() < native
+    if finer.any():
+        # A period given in the data wins over its parts, which are then left out of every roll-up (the
+        # data stage warns about them): a quarter is never counted twice.
+        containing = _containing_start(obs["period_start"].to_numpy(dtype="int64"), native, year_start)
+        given = pd.MultiIndex.from_frame(obs.loc[~finer, KEYS].astype({"period_months": "int64"}))
+        parts = pd.MultiIndex.from_arrays(
+            [obs["indicator"], obs["area"], native.astype("int64"), containing.astype("int64")]
+        )
+        shadowed = finer & parts.isin(given)
+        if shadowed.any():
+            obs, native, finer = obs[~shadowed], native[~shadowed], finer[~shadowed]
     out = [obs[~finer].assign(native=True)]
     if finer.any():
         out.append(_aggregate(obs[finer], settings, areas, native[finer], year_start).assign(native=True))
@@ -132,6 +147,9 @@ class _Groups:
     def total(self, values: np.ndarray) -> np.ndarray:
         return np.bincount(self.group, weights=values[self.sort], minlength=len(self.first))
 
+    def maximum(self, values: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(values[self.sort], self.first) if len(self.first) else values[:0]
+
     def last(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         """The last present value of each group (missing where the group has none)."""
         sorted_present = present[self.sort]
@@ -140,12 +158,37 @@ class _Groups:
         return _take(values[self.sort], last)
 
 
+#: Data-quality flags that a total inherits from any value in it, strongest first in the reader's eyes.
+CARRIED_FLAGS = ("revised", "estimated", "provisional")
+
+
+def _carried_flag(groups: _Groups, flags: pd.Series, otherwise: np.ndarray) -> np.ndarray:
+    """Each group's flag: `includes_provisional` (or estimated, revised) where any of its rows carries that
+    flag, itself or from an earlier roll-up, else `otherwise` (so a total never hides a provisional part)."""
+    words = flags.astype(object).fillna("").astype(str).str.removeprefix("includes_").to_numpy(dtype=object)
+    rank = np.zeros(len(words), dtype="int64")
+    for position, word in enumerate(CARRIED_FLAGS, start=1):
+        rank[words == word] = position
+    strongest = groups.maximum(rank)
+    carried = np.array(["", *(f"includes_{word}" for word in CARRIED_FLAGS)], dtype=object)[strongest]
+    return np.where(strongest > 0, carried, otherwise)
+
+
+def _period_denominator(groups: _Groups, denominators: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Each group's denominator: summed for events, the mean of the periods' values for a population
+    (NaN unless every period has one, as for sums)."""
+    summed = groups.complete_sum(denominators)
+    with np.errstate(all="ignore"):
+        mean = summed / groups.size
+    return np.where(population, mean, summed)
+
+
 def _aggregate(
     rows: pd.DataFrame, settings: pd.DataFrame, areas: pd.Index, target: np.ndarray, year_start: int
 ) -> pd.DataFrame:
     """Sum, ratio, mean or last of the rows in each containing period of `target` months."""
     start = _containing_start(rows["period_start"].to_numpy(dtype="int64"), target, year_start)
-    indicator_codes = _indicator_codes(rows, settings)
+    indicator_codes = indicator_positions(rows, settings)
     area_codes = _area_codes(rows, "area", areas)
     groups = _Groups(
         _row_keys(indicator_codes, np.maximum(area_codes, 0), target, start), rows["period_start"].to_numpy()
@@ -153,8 +196,10 @@ def _aggregate(
     first = groups.first_rows
     value = rows["value"].to_numpy(dtype="float64")
     numerator = groups.complete_sum(rows["numerator"].to_numpy(dtype="float64"))
-    denominator = groups.complete_sum(rows["denominator"].to_numpy(dtype="float64"))
     months = groups.total(rows["period_months"].to_numpy(dtype="float64"))
+    population = settings["population"].to_numpy(dtype=bool)[indicator_codes[first]]
+    # A population is a stock: a year of quarters has one population (their mean), not four.
+    denominator = _period_denominator(groups, rows["denominator"].to_numpy(dtype="float64"), population)
     suppressed = groups.total((rows["missing"] == "suppressed").to_numpy(dtype="float64")) > 0
     texts = rows["value_text"].astype(object).to_numpy()
     agg = settings["aggregation"].to_numpy(dtype=object)[indicator_codes[first]]
@@ -179,7 +224,11 @@ def _aggregate(
             "denominator": np.where(agg == "ratio", denominator, np.nan),
             "value_text": groups.last(texts, pd.notna(texts)),
             "missing": np.where(np.isnan(value), np.where(suppressed, "suppressed", "not_available"), ""),
-            "flag": np.where(months < group_months, "partial", ""),
+            "flag": np.where(
+                months < group_months,
+                "partial",
+                _carried_flag(groups, rows["flag"], np.full(len(groups.first), "", dtype=object)),
+            ),
             "note": "",
         }
     )
@@ -217,7 +266,7 @@ def _roll_up_areas(
     is_ratio = (settings["aggregation"] == "ratio").to_numpy()
     per = settings["per"].to_numpy(dtype="float64")
     for level in sorted({d for d in depth.values() if d > 0}, reverse=True):
-        indicator_codes = _indicator_codes(table, settings)
+        indicator_codes = indicator_positions(table, settings)
         area_codes = _area_codes(table, "area", areas)
         months = table["period_months"].to_numpy(dtype="int64")
         starts = table["period_start"].to_numpy(dtype="int64")
@@ -259,7 +308,9 @@ def _roll_up_areas(
                 "value": value[keep],
                 "numerator": np.where(ratio, sums["numerator"][keep], np.nan),
                 "denominator": np.where(ratio, sums["denominator"][keep], np.nan),
-                "flag": "rolled_up",
+                "flag": _carried_flag(
+                    groups, table["flag"].iloc[rows], np.full(len(keep), "rolled_up", dtype=object)
+                )[keep],
                 "missing": "",
             }
         )

@@ -1,5 +1,5 @@
-"""Per-indicator settings as one small frame (one row per indicator, built once per run), and the code
-helpers every evaluation step uses to look a setting up for each row without a per-row loop.
+"""What every evaluation step shares: the vocabularies' integer codes, a per-indicator setting for each row
+(`framework/settings.py` resolves the settings), indicator row bounds in a sorted table, and period labels.
 """
 
 from __future__ import annotations
@@ -9,28 +9,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from perfwatch.evaluate.results import (
-    BENCHMARKS,
-    DIRECTIONS,
-    STATUSES,
-    codes_of,
-)
 from perfwatch.framework.periods import (
     Period,
     PeriodError,
-    frequency_months,
-    frequency_step,
     parse_period,
     period_labels,
 )
+from perfwatch.framework.settings import indicator_positions, per_indicator
 
 if TYPE_CHECKING:
-    from perfwatch.framework.model import Framework
+    from collections.abc import Iterator
 
+    from perfwatch.framework.model import Framework, Indicator
+from perfwatch.vocabulary import BENCHMARKS, DIRECTIONS, RATED_STATUSES, STATUSES, codes_of
 
 KEYS = ["indicator", "area", "period_months", "period_start"]
-_RAG = ["green", "amber", "red"]
-_POLARITY_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "no_judgement": 0.0}
+_RAG = list(RATED_STATUSES)
 STATUS, DIRECTION, BENCHMARK = codes_of(STATUSES), codes_of(DIRECTIONS), codes_of(BENCHMARKS)
 
 
@@ -55,18 +49,21 @@ def _indicator_bounds(codes: np.ndarray, settings: pd.DataFrame) -> np.ndarray:
     return np.searchsorted(codes, np.arange(len(settings) + 1))
 
 
-def _indicator_codes(frame: pd.DataFrame, settings: pd.DataFrame) -> np.ndarray:
-    """Each row's position in `settings` (the framework's indicator order), from the category codes."""
-    column = frame["indicator"]
-    ids = settings.index if isinstance(settings, pd.DataFrame) else settings
-    if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.categories.equals(ids):
-        return column.cat.codes.to_numpy()
-    return pd.Categorical(column, categories=ids).codes
+def _text_indicator_rows(
+    table: pd.DataFrame, framework: Framework, settings: pd.DataFrame
+) -> Iterator[tuple[Indicator, slice]]:
+    """Each yes/no or judgement indicator with rows in `table` (sorted by indicator), and those rows."""
+    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
+    for position, ind_id in enumerate(settings.index):
+        ind = framework.indicators[ind_id]
+        rows = slice(bounds[position], bounds[position + 1])
+        if not ind.is_numeric and rows.start < rows.stop:
+            yield ind, rows
 
 
 def _ind(frame: pd.DataFrame, settings: pd.DataFrame, column: str) -> pd.Series:
     """A per-indicator setting for every row of `frame`: one take, not a map over a million strings."""
-    values = settings[column].to_numpy()[_indicator_codes(frame, settings)]
+    values = per_indicator(frame, settings, column)
     return pd.Series(values, index=frame.index, dtype=object if values.dtype == object else None)
 
 
@@ -85,44 +82,3 @@ def _period_start(text: str | None, year_start: int) -> Period | None:
         return parse_period(text, year_start)
     except PeriodError:
         return None
-
-
-def _settings(framework: Framework) -> pd.DataFrame:
-    """One row per indicator: everything the vectorised stages need, as plain columns."""
-    defaults = framework.defaults
-    rows = []
-    for ind in framework.indicators.values():
-        spc = ind.spc or defaults.spc
-        tolerance = ind.tolerance or defaults.tolerance
-        bench = ind.benchmark or defaults.benchmark
-        rows.append(
-            {
-                "indicator": ind.id,
-                "unit": ind.unit,
-                "polarity": ind.polarity,
-                "sign": _POLARITY_SIGN[ind.polarity],
-                "per": ind.effective_per,
-                "aggregation": ind.effective_aggregation,
-                "frequency_months": frequency_months.get(ind.frequency or "", 0),
-                "frequency_step": frequency_step.get(ind.frequency or "", 0),
-                "ci_method": ind.effective_ci,
-                "confidence": ind.confidence or defaults.confidence,
-                "decimals": ind.decimals,
-                "numeric": ind.is_numeric,
-                "under_development": ind.under_development,
-                "ytd": bool(ind.target and ind.target.year_to_date),
-                "spc_enabled": bool(spc and spc.enabled),
-                "benchmark_method": bench.method if bench else "ci_contains_comparator",
-                "benchmark_comparator": bench.comparator if bench else None,
-                "tolerance_amount": tolerance.amount if tolerance else np.nan,
-                "tolerance_relative": bool(tolerance and tolerance.is_relative),
-                "outcome": framework.indicator_outcome[ind.id],
-                "theme": framework.outcome_theme[framework.indicator_outcome[ind.id]],
-            }
-        )
-    columns = [
-        "indicator", "unit", "polarity", "sign", "per", "aggregation", "frequency_months", "frequency_step", "ci_method", "confidence",
-        "decimals", "numeric", "under_development", "ytd", "spc_enabled", "benchmark_method",
-        "benchmark_comparator", "tolerance_amount", "tolerance_relative", "outcome", "theme",
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).set_index("indicator")

@@ -68,6 +68,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfwatch.vocabulary import SPC_RULES, SPC_SIGNALS
+
 #: Process limits are mean ± LIMIT × average moving range (3 sigma, sigma = amr / 1.128).
 LIMIT = 2.66
 #: The 2-sigma lines used by the 2-of-3 rule, computed as the reference package does.
@@ -91,12 +93,9 @@ _POINT_COLUMNS = ("series", "order", "value", "rebase")
 _RULE_OUTSIDE, _RULE_TREND, _RULE_TWO_IN_THREE, _RULE_RUN, _RULE_NONE = range(5)
 _COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW = range(5)
 _NOT_SHOWN = 5
-# In code order; the vocabularies are those of perfwatch.evaluate.results (SPC_SIGNALS, SPC_RULES, ...).
-SIGNALS = [
-    "common_cause", "special_cause_improvement", "special_cause_concern",
-    "special_cause_neutral_high", "special_cause_neutral_low",
-]  # fmt: skip
-RULES = ["outside_limits", "trend", "two_in_three", "run", ""]
+# The codes above index these vocabularies (perfwatch/vocabulary.py), in their order.
+SIGNALS = SPC_SIGNALS
+RULES = SPC_RULES
 _SIGNAL_TEXT = [*SIGNALS, ""]
 
 

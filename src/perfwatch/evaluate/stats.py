@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import special as _special  # the quantile functions scipy.stats calls, without its 1 s import
 
-from perfwatch.evaluate.results import BENCHMARKS, codes_of
-from perfwatch.evaluate.results import TRENDS as RESULT_TRENDS
+from perfwatch.vocabulary import BENCHMARKS, TRENDS, codes_of
 
 __all__ = [
     "ESP2013",
@@ -316,9 +315,7 @@ def dsr(
 
 
 #: The words of a comparison, in the order of their codes (`judgement_codes`).
-JUDGEMENTS = tuple(BENCHMARKS)
-#: The recent-trend words, in the order of their codes (`trend_window_codes`).
-TRENDS = tuple(RESULT_TRENDS)
+JUDGEMENTS = BENCHMARKS
 
 
 def polarity_signs(polarity: Any, shape: tuple[int, ...]) -> np.ndarray:

@@ -8,22 +8,21 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.evaluate import stats
-from perfwatch.evaluate.results import (
-    STATUSES,
-)
 from perfwatch.evaluate.series import _containing_start
 from perfwatch.evaluate.settings import (
     STATUS,
     _coded,
     _ind,
     _indicator_bounds,
-    _indicator_codes,
     _labels,
     _period_start,
+    _text_indicator_rows,
 )
+from perfwatch.framework.settings import indicator_positions
+from perfwatch.vocabulary import STATUSES
 
 if TYPE_CHECKING:
-    from perfwatch.framework.model import Framework, Indicator
+    from perfwatch.framework.model import Framework, Indicator, TargetBand
 
 
 # --- stage 2: intervals ------------------------------------------------------------------------------
@@ -69,67 +68,106 @@ def _intervals(table: pd.DataFrame, settings: pd.DataFrame) -> None:
 
 
 def _targets(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> None:
-    """The numeric or text target of every row, and the year-to-date value where targets are annual."""
+    """The numeric or text target of every row, by its area's level, and the year-to-date value where a
+    target is an annual total."""
     ys = framework.year_start_month
     target = np.full(len(table), np.nan)
     target_text = np.full(len(table), None, dtype=object)
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
-    starts = table["period_start"].to_numpy(dtype="int64")
-    months = table["period_months"].to_numpy(dtype="int64")
+    ytd = np.zeros(len(table), dtype=bool)
+    bounds = _indicator_bounds(indicator_positions(table, settings), settings)
+    level = _area_levels(table, framework)
     for position, ind_id in enumerate(settings.index):
         ind = framework.indicators[ind_id]
-        rows = slice(bounds[position], bounds[position + 1])
-        if ind.target is None or rows.start == rows.stop:
+        start, stop = bounds[position], bounds[position + 1]
+        if ind.target is None or start == stop:
             continue
-        spec = ind.target
-        if spec.value is not None:
-            if isinstance(spec.value, str):
-                target_text[rows] = spec.value
-            else:
-                target[rows] = float(spec.value)
-        elif spec.by_period:
-            by_label = {}
-            for key, value in spec.by_period.items():
-                period = _period_start(key, ys)
-                if period is not None:
-                    by_label[period.label] = value
-            count = rows.stop - rows.start
-            mapped = pd.Series(table["period"].iloc[rows].astype(object).to_numpy()).map(by_label)
-            year_labels = _labels(
-                _containing_start(starts[rows], np.full(count, 12), ys), np.full(count, 12), ys
-            )
-            mapped = mapped.fillna(pd.Series(year_labels).map(by_label))  # a quarter takes its year's target
-            numeric = pd.to_numeric(mapped, errors="coerce").to_numpy(dtype="float64")
-            target[rows] = numeric
-            target_text[rows] = np.where(mapped.notna() & np.isnan(numeric), mapped, None)
-        elif spec.trajectory is not None:
-            begin = _period_start(spec.trajectory.start.period, ys)
-            end = _period_start(spec.trajectory.end.period, ys)
-            if begin is None or end is None:
+        named = list(ind.target.levels)
+        row_level = level[start:stop]
+        parts = [(ind.target.for_level(None), ~np.isin(row_level, named))]
+        parts += [(band, row_level == name) for name, band in ind.target.levels.items()]
+        for band, mask in parts:
+            rows = start + np.flatnonzero(mask)
+            if band is None or not band.is_set or not len(rows):
                 continue
-            v0, v1 = float(spec.trajectory.start.value), float(spec.trajectory.end.value)
-            mid = starts[rows] + months[rows] / 2
-            m0, m1 = begin.start + begin.months / 2, end.start + end.months / 2
-            share = np.clip((mid - m0) / (m1 - m0) if m1 != m0 else 1.0, 0, 1)
-            line = v0 + share * (v1 - v0)
-            target[rows] = np.where(mid < m0, np.nan, line)
+            _band_targets(table, band, rows, ys, target, target_text)
+            ytd[rows] = band.year_to_date
     table["target"] = target
     table["target_text"] = pd.Series(target_text, index=table.index, dtype=object)
-    # Annual targets applied year to date to sub-annual rows.
-    ytd_ids = [i.id for i in framework.indicators.values() if i.target and i.target.year_to_date]
+    _year_to_date(table, ytd & (table["period_months"].to_numpy(dtype="int64") < 12), ys)
+
+
+def _area_levels(table: pd.DataFrame, framework: Framework) -> np.ndarray:
+    """Each row's area level (None for areas the framework does not declare)."""
+    levels = {a.id: a.level for a in framework.areas}
+    area = table["area"]
+    if isinstance(area.dtype, pd.CategoricalDtype):
+        per_code = np.array([levels.get(str(c)) for c in area.cat.categories] + [None], dtype=object)
+        return per_code[area.cat.codes.to_numpy()]
+    return area.astype(object).map(levels).to_numpy(dtype=object)
+
+
+def _band_targets(
+    table: pd.DataFrame,
+    band: TargetBand,
+    rows: np.ndarray,
+    ys: int,
+    target: np.ndarray,
+    target_text: np.ndarray,
+) -> None:
+    """Fill `target`/`target_text` at `rows` (positions) from one level's target."""
+    starts = table["period_start"].to_numpy(dtype="int64")[rows]
+    months = table["period_months"].to_numpy(dtype="int64")[rows]
+    if band.value is not None:
+        if isinstance(band.value, str):
+            target_text[rows] = band.value
+        else:
+            target[rows] = float(band.value)
+    elif band.by_period:
+        by_label = {}
+        for key, value in band.by_period.items():
+            period = _period_start(key, ys)
+            if period is not None:
+                by_label[period.label] = value
+        count = len(rows)
+        mapped = pd.Series(table["period"].to_numpy(dtype=object)[rows]).map(by_label)
+        year_labels = _labels(_containing_start(starts, np.full(count, 12), ys), np.full(count, 12), ys)
+        mapped = mapped.fillna(pd.Series(year_labels).map(by_label))  # a quarter takes its year's target
+        numeric = pd.to_numeric(mapped, errors="coerce").to_numpy(dtype="float64")
+        target[rows] = numeric
+        target_text[rows] = np.where(mapped.notna() & np.isnan(numeric), mapped, None)
+    elif band.trajectory is not None:
+        begin = _period_start(band.trajectory.start.period, ys)
+        end = _period_start(band.trajectory.end.period, ys)
+        if begin is None or end is None:
+            return
+        v0, v1 = float(band.trajectory.start.value), float(band.trajectory.end.value)
+        mid = starts + months / 2
+        m0, m1 = begin.start + begin.months / 2, end.start + end.months / 2
+        share = np.clip((mid - m0) / (m1 - m0) if m1 != m0 else 1.0, 0, 1)
+        line = v0 + share * (v1 - v0)
+        target[rows] = np.where(mid < m0, np.nan, line)
+
+
+def _year_to_date(table: pd.DataFrame, rows: np.ndarray, ys: int) -> None:
+    """Annual targets applied year to date to sub-annual rows: the cumulative value against the share of
+    the target due by the end of the row's period."""
     table["compared_value"] = table["value"]
     table["ytd"] = False
-    if ytd_ids:
-        rows = table["indicator"].isin(ytd_ids).to_numpy() & (months < 12)
-        if rows.any():
-            sub = table.loc[rows, ["indicator", "area", "period_months", "period_start", "value"]]
-            year = _containing_start(sub["period_start"].to_numpy(), np.full(len(sub), 12), ys)
-            sub = sub.assign(year=year).sort_values(["indicator", "area", "period_months", "period_start"])
-            cumulative = sub.groupby(["indicator", "area", "period_months", "year"])["value"].cumsum()
-            elapsed = sub["period_start"] + sub["period_months"] - sub["year"]
-            table.loc[sub.index, "compared_value"] = cumulative
-            table.loc[sub.index, "target"] = table.loc[sub.index, "target"] * elapsed / 12
-            table.loc[sub.index, "ytd"] = True
+    # Each period's own share of an annual target: what a single month or quarter is held to (SPC).
+    months = table["period_months"].to_numpy(dtype="float64")
+    table["period_target"] = np.where(
+        rows, table["target"].to_numpy(dtype="float64") * months / 12, table["target"]
+    )
+    if not rows.any():
+        return
+    sub = table.loc[rows, ["indicator", "area", "period_months", "period_start", "value"]]
+    year = _containing_start(sub["period_start"].to_numpy(), np.full(len(sub), 12), ys)
+    sub = sub.assign(year=year).sort_values(["indicator", "area", "period_months", "period_start"])
+    cumulative = sub.groupby(["indicator", "area", "period_months", "year"], observed=True)["value"].cumsum()
+    elapsed = sub["period_start"] + sub["period_months"] - sub["year"]
+    table.loc[sub.index, "compared_value"] = cumulative
+    table.loc[sub.index, "target"] = table.loc[sub.index, "target"] * elapsed / 12
+    table.loc[sub.index, "ytd"] = True
 
 
 def _tolerances(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
@@ -182,12 +220,7 @@ def _status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -
 def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFrame) -> np.ndarray:
     """Yes/no indicators: achieved is green, otherwise red. Judgements: the level's mapped RAG."""
     out = np.full(len(table), STATUS["no_data"], dtype="int8")
-    bounds = _indicator_bounds(_indicator_codes(table, settings), settings)
-    for position, ind_id in enumerate(settings.index):
-        ind = framework.indicators[ind_id]
-        rows = slice(bounds[position], bounds[position + 1])
-        if ind.is_numeric or rows.start == rows.stop:
-            continue
+    for ind, rows in _text_indicator_rows(table, framework, settings):
         answers = table["value_text"].iloc[rows].astype(object).to_numpy()
         present = pd.notna(answers)
         if ind.unit == "yes_no":
@@ -199,6 +232,17 @@ def _text_status(table: pd.DataFrame, framework: Framework, settings: pd.DataFra
         else:
             mapping = {level: STATUS[status] for level, status in _scale_status(ind).items()}
             mapped = pd.Series(answers).map(mapping).fillna(STATUS["no_data"]).to_numpy(dtype="int8")
+            # A level at or beyond the target level meets the target; one short of it never reads green.
+            rank = {level: position for position, level in enumerate(ind.scale or [])}
+            answer_rank = pd.Series(answers).map(rank).to_numpy(dtype="float64")
+            wanted = pd.Series(table["target_text"].iloc[rows].to_numpy(dtype=object)).map(rank)
+            wanted = wanted.to_numpy(dtype="float64")
+            judged = ~np.isnan(wanted) & ~np.isnan(answer_rank)
+            mapped = np.where(
+                judged & (answer_rank >= wanted),
+                STATUS["green"],
+                np.where(judged & (mapped == STATUS["green"]), STATUS["amber"], mapped),
+            )
             out[rows] = np.where(present, mapped, STATUS["no_data"])
     return out
 

@@ -11,16 +11,16 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.errors import Finding
-from perfwatch.evaluate.change import _keys_of, _lookup, _take
+from perfwatch.evaluate.change import _area_codes, _lookup, _row_keys, _take
+from perfwatch.evaluate.judgements import change_direction, printed_places
 from perfwatch.evaluate.reasons import NO_DATA_YET, reasons
-from perfwatch.evaluate.results import (
-    STATUSES,
-)
 from perfwatch.evaluate.series import _containing_start
 from perfwatch.evaluate.settings import _RAG, STATUS, _ind, _labels
 from perfwatch.framework.periods import (
     Period,
 )
+from perfwatch.framework.settings import indicator_positions
+from perfwatch.vocabulary import CLOSED_ACTION_STATES, DIRECTIONS, STATUSES
 
 if TYPE_CHECKING:
     from perfwatch.framework.model import Framework
@@ -94,7 +94,12 @@ def overall_status(counts: pd.DataFrame, rule: str) -> np.ndarray:
     else:
         top = np.maximum(np.maximum(g, a), r)
         status = np.select([r == top, a == top], ["red", "amber"], "green")
-    return np.where(rated > 0, status, np.where(counts["no_target"].to_numpy() > 0, "no_target", "no_data"))
+    # A group with figures but nothing rated says why (no target, not assessed), never "no data".
+    no_target, not_assessed = (
+        counts.get(s, pd.Series(0, index=counts.index)).to_numpy() > 0 for s in ("no_target", "not_assessed")
+    )
+    unrated = np.select([no_target, not_assessed], ["no_target", "not_assessed"], "no_data")
+    return np.where(rated > 0, status, unrated)
 
 
 def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFrame:
@@ -112,7 +117,7 @@ def roll_ups(latest: pd.DataFrame, framework: Framework, key: str) -> pd.DataFra
         }
     )
     counts = flags.groupby([key, "area"], sort=True).sum().reset_index()
-    counts["indicators"] = counts[STATUSES].sum(axis=1)
+    counts["indicators"] = counts[list(STATUSES)].sum(axis=1)
     counts["status"] = overall_status(counts, framework.rules.rollup)
     return counts
 
@@ -158,12 +163,13 @@ def _actions(framework: Framework, as_of: date, extra: list | None) -> pd.DataFr
         rows.append(
             {
                 "id": action.id, "title": action.title, "outcome": action.outcome, "indicators": list(action.indicators),
+                "area": action.area,
                 "owner": action.owner, "due": action.due, "status": action.status, "state": state,
                 "completed": action.completed, "milestones_done": sum(m.done for m in action.milestones),
                 "milestones_total": len(action.milestones), "notes": action.notes,
             }
         )  # fmt: skip
-    columns = ["id", "title", "outcome", "indicators", "owner", "due", "status", "state", "completed",
+    columns = ["id", "title", "outcome", "indicators", "area", "owner", "due", "status", "state", "completed",
                "milestones_done", "milestones_total", "notes"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -192,40 +198,88 @@ def _comparisons(
     report: Period | None,
     years: int,
 ) -> pd.DataFrame:
-    """The reporting year beside each of the preceding years, with the change and direction from each."""
-    columns = ["indicator", "area", "period", "compare_period", "years_back", "value", "compare_value", "change",
-               "direction"]  # fmt: skip
+    """The reporting year beside each of the `years` preceding years, each value under its own year.
+
+    Every year row of an indicator (a financial year, a calendar year, a survey year) is placed in the
+    reporting year that contains its last month: calendar year 2023 sits in 2023/24 when years start in
+    April. The reporting year is the report period's (else the latest year with data); an indicator with
+    no value in it shows none there, never its latest value from an earlier year. `period` and
+    `compare_period` are the values' own labels (`2023`), `year` and `compare_year` the reporting years.
+    """
+    columns = ["indicator", "area", "year", "period", "compare_year", "compare_period", "years_back", "value",
+               "value_text", "compare_value", "compare_text", "change", "direction"]  # fmt: skip
+    ys = framework.year_start_month
     annual = table[table["period_months"].to_numpy() == 12]
-    if report is not None:
-        year_start = _containing_start(np.array([report.start]), np.array([12]), framework.year_start_month)[
-            0
-        ]
-        annual = annual[annual["period_start"].to_numpy() <= year_start]
     annual = annual[annual["value"].notna().to_numpy() | annual["value_text"].notna().to_numpy()]
+    starts = annual["period_start"].to_numpy(dtype="int64")
+    slot = _containing_start(starts + 11, np.full(len(annual), 12), ys)
+    if report is not None:
+        reporting = int(
+            _containing_start(np.array([report.start + report.months - 1]), np.array([12]), ys)[0]
+        )
+    elif len(slot):
+        reporting = int(slot.max())
+    else:
+        return pd.DataFrame(columns=columns)
+    keep = slot <= reporting
+    annual, slot = annual[keep], slot[keep]
     if annual.empty:
         return pd.DataFrame(columns=columns)
-    current = _last_per_pair(annual)
-    polarity = _ind(current, settings, "polarity").to_numpy(dtype=object)
-    sign = np.where(polarity == "lower_is_better", -1.0, 1.0)
-    annual_keys, current_keys = _keys_of(annual, settings, areas), _keys_of(current, settings, areas)
-    annual_values = annual["value"].to_numpy(dtype="float64")
+    # One row per indicator × area × reporting year (the latest-starting where two fall in one year).
+    indicator_codes = indicator_positions(annual, settings)
+    area_codes = _area_codes(annual, "area", areas)
+    keys = _row_keys(indicator_codes, np.maximum(area_codes, 0), np.full(len(annual), 12), slot)
+    order = np.lexsort((annual["period_start"].to_numpy(dtype="int64"), keys))
+    last = np.r_[keys[order][1:] != keys[order][:-1], True]
+    rows = order[last]
+    keys = keys[rows]
+    pair_keys = _row_keys(indicator_codes[rows], np.maximum(area_codes[rows], 0), np.full(len(rows), 12),
+                          np.zeros(len(rows), dtype="int64"))  # fmt: skip
+    first_of_pair = np.r_[True, pair_keys[1:] != pair_keys[:-1]]
+    pair_rows = rows[first_of_pair]
+    values = annual["value"].to_numpy(dtype="float64")
+    texts = annual["value_text"].astype(object).to_numpy()
+    labels = annual["period"].astype(str).to_numpy()
+
+    def at(back: int) -> np.ndarray:
+        wanted = _row_keys(indicator_codes[pair_rows], np.maximum(area_codes[pair_rows], 0),
+                           np.full(len(pair_rows), 12), np.full(len(pair_rows), reporting - 12 * back))  # fmt: skip
+        found = _lookup(keys, wanted)
+        return np.where(found >= 0, rows[np.maximum(found, 0)], -1)
+
+    current = at(0)
+    current_value = _take(values, current)
+    year_labels = _labels(reporting - 12 * np.arange(years + 1), np.full(years + 1, 12), ys)
+    pairs = annual.iloc[pair_rows]
+    polarity = _ind(pairs, settings, "polarity").to_numpy(dtype=object)
+    sign = _ind(pairs, settings, "sign").to_numpy(dtype="float64")
+    places = printed_places(pairs, settings)
+    lower, upper = (annual[c].to_numpy(dtype="float64") for c in ("ci_lower", "ci_upper"))
+    words = np.array(DIRECTIONS, dtype=object)
     parts = []
     for back in range(1, years + 1):
-        earlier = _take(annual_values, _lookup(annual_keys, current_keys - 12 * back))
-        change = current["value"].to_numpy(dtype="float64") - earlier
-        direction = np.select(
-            [np.isnan(change), change * sign > 0, change * sign < 0], ["not_comparable", "improving", "worsening"],
-            "no_change",
-        )  # fmt: skip
+        earlier = at(back)
+        earlier_value = _take(values, earlier)
+        change = current_value - earlier_value
+        # The same rule as every other change on the page (evaluate/judgements.py): intervals where both
+        # values have them, else the printed difference.
+        direction = words[
+            change_direction(
+                current_value, _take(lower, current), _take(upper, current),
+                earlier_value, _take(lower, earlier), _take(upper, earlier), sign, places,
+            )
+        ]  # fmt: skip
         direction = np.where(polarity == "no_judgement", "not_comparable", direction)
-        starts = current["period_start"].to_numpy(dtype="int64") - 12 * back
         parts.append(
             pd.DataFrame(
                 {
-                    "indicator": current["indicator"].to_numpy(), "area": current["area"].to_numpy(),
-                    "period": current["period"].astype(str).to_numpy(),
-                    "compare_period": _labels(starts, np.full(len(current), 12), framework.year_start_month),
-                    "years_back": back, "value": current["value"].to_numpy(), "compare_value": earlier,
+                    "indicator": annual["indicator"].to_numpy()[pair_rows],
+                    "area": annual["area"].to_numpy()[pair_rows],
+                    "year": year_labels[0], "period": np.where(current >= 0, _take(labels, current), year_labels[0]),
+                    "compare_year": year_labels[back],
+                    "compare_period": np.where(earlier >= 0, _take(labels, earlier), year_labels[back]),
+                    "years_back": back, "value": current_value, "value_text": _take(texts, current),
+                    "compare_value": earlier_value, "compare_text": _take(texts, earlier),
                     "change": change, "direction": direction,
                 }
             )
@@ -240,13 +294,19 @@ def _latest_label(latest: pd.DataFrame) -> str | None:
     return str(periods.loc[periods["period_start"].idxmax(), "period"])
 
 
-def _needs_action(outcomes: pd.DataFrame, actions: pd.DataFrame, framework: Framework) -> list[Finding]:
-    """An outcome with red indicators and no open action is flagged for the exception report."""
-    open_outcomes = set(actions.loc[~actions["state"].isin(["done", "cancelled"]), "outcome"].dropna())
-    flagged = outcomes[(outcomes["red"] > 0) & ~outcomes["outcome"].isin(open_outcomes)]
-    outcomes["needs_action"] = (outcomes["red"] > 0) & ~outcomes["outcome"].isin(open_outcomes)
+def outcome_roll_ups(latest: pd.DataFrame, framework: Framework, actions: pd.DataFrame) -> pd.DataFrame:
+    """The per outcome × area roll-up, with `needs_action`: red indicators and no open action."""
+    outcomes = roll_ups(latest, framework, "outcome")
+    open_outcomes = actions.loc[~actions["state"].isin(CLOSED_ACTION_STATES), "outcome"].dropna().unique()
+    return outcomes.assign(
+        needs_action=(outcomes["red"] > 0).to_numpy() & ~outcomes["outcome"].isin(open_outcomes)
+    )
+
+
+def needs_action_findings(outcomes: pd.DataFrame, framework: Framework) -> list[Finding]:
+    """One warning per outcome flagged `needs_action`, naming the areas, for the exception report."""
     findings = []
-    for outcome, group in flagged.groupby("outcome", sort=False):
+    for outcome, group in outcomes[outcomes["needs_action"]].groupby("outcome", sort=False):
         areas = [str(a) for a in group["area"]]
         named = ", ".join(areas[:5]) + (f" and {len(areas) - 5} more" if len(areas) > 5 else "")
         findings.append(

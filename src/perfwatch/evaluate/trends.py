@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from perfwatch.evaluate.results import codes_of
 from perfwatch.evaluate.stats import (
     _HIGHER,
     _LOWER,
@@ -20,6 +19,7 @@ from perfwatch.evaluate.stats import (
     _floats,
     _labels,
 )
+from perfwatch.vocabulary import codes_of
 
 
 def _all_and_leave_one_out(*terms: np.ndarray) -> list[np.ndarray]:

@@ -10,12 +10,15 @@ they can report the file position of the offending node.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from perfwatch.vocabulary import RATED_STATUSES, REPORT_KINDS, STATUSES
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = (
@@ -38,11 +41,12 @@ RBACategory = Literal["how_much", "how_well", "better_off"]
 LogicStage = Literal["input", "process", "output", "outcome"]
 Frequency = Literal["monthly", "quarterly", "annual", "biennial"]
 Aggregation = Literal["sum", "ratio", "mean", "last"]
+DenominatorKind = Literal["population", "events"]
 CIMethod = Literal["wilson", "poisson", "dobson", "isr", "mean", "none"]
 BenchmarkMethod = Literal["ci_contains_comparator", "two_level", "overlap", "quintiles", "none"]
-Status = Literal["green", "amber", "red", "no_target", "no_data", "not_assessed"]
-RAG = Literal["green", "amber", "red"]
-ReportKind = Literal["performance", "annual", "exception", "scorecard"]
+Status = Literal[STATUSES]
+RAG = Literal[RATED_STATUSES]
+ReportKind = Literal[REPORT_KINDS]
 ActionStatus = Literal["not_started", "in_progress", "done", "cancelled", "on_hold"]
 RollUpRule = Literal["worst", "majority", "best"]
 
@@ -55,7 +59,7 @@ def month_number(name: str) -> int:
     return MONTHS.index(name.lower()[:3]) + 1
 
 
-def _as_text(value: Any) -> Any:
+def as_text(value: Any) -> Any:
     """Periods and ids are text, but YAML reads `2023` as a number: accept it and keep its spelling."""
     if isinstance(value, bool):
         return value
@@ -66,14 +70,14 @@ def _as_text(value: Any) -> Any:
 
 def _keys_as_text(value: Any) -> Any:
     if isinstance(value, dict):
-        return {_as_text(k): v for k, v in value.items()}
+        return {as_text(k): v for k, v in value.items()}
     return value
 
 
-Id = Annotated[str, BeforeValidator(_as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Id = Annotated[str, BeforeValidator(as_text), Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
 PeriodText = Annotated[
     str,
-    BeforeValidator(_as_text),
+    BeforeValidator(as_text),
     Field(min_length=1, max_length=40, examples=["2023/24", "Q2 2024/25", "2024-09"]),
 ]
 
@@ -209,15 +213,27 @@ def _check_level(value: float | None) -> float | None:
     if value is None:
         return None
     if value in (95, 99.8):
-        value = value / 100
+        raise ValueError(f"confidence is a share between 0 and 1: write {value / 100:g}, not {value:g}")
     if value not in (0.95, 0.998):
         raise ValueError("confidence must be 0.95 or 0.998 (95% or 99.8%)")
+    return value
+
+
+def _finite(value: Any) -> Any:
+    """Targets and multipliers are finite numbers: `.nan`, `.inf` and `1e309` (read as infinity) are not."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, not {value}; write the number itself (e.g. 85 or 100000)")
     return value
 
 
 class PeriodValue(Model):
     period: PeriodText = Field(description="The period, as written in the data (e.g. 2012/13).")
     value: float | str = Field(description="The value in that period (a number, or a scale level).")
+
+    @field_validator("value")
+    @classmethod
+    def _finite_value(cls, value: float | str) -> float | str:
+        return _finite(value)
 
 
 class Trajectory(Model):
@@ -227,7 +243,9 @@ class Trajectory(Model):
     end: PeriodValue = Field(alias="to", description="The target value and the period by which to reach it.")
 
 
-class Target(Model):
+class TargetBand(Model):
+    """A target for one area level (or, in `Target`, for every level without its own)."""
+
     value: float | str | None = Field(
         None,
         description="A constant target for every period (a number; `yes` for a yes/no indicator; a scale "
@@ -254,15 +272,68 @@ class Target(Model):
             return {**data, "by_period": _keys_as_text(data["by_period"])}
         return data
 
+    @field_validator("value")
+    @classmethod
+    def _finite_value(cls, value: float | str | None) -> float | str | None:
+        return _finite(value)
+
+    @field_validator("by_period")
+    @classmethod
+    def _finite_by_period(cls, value: dict[str, float | str] | None) -> dict[str, float | str] | None:
+        for each in (value or {}).values():
+            _finite(each)
+        return value
+
     @model_validator(mode="after")
-    def _one_kind(self) -> Target:
-        kinds = [k for k in ("value", "by_period", "trajectory") if getattr(self, k) is not None]
+    def _one_kind(self) -> TargetBand:
+        kinds = self._kinds()
         if len(kinds) != 1:
             raise ValueError(
                 "a target needs exactly one of `value`, `by_period` or `trajectory`"
                 + (f", not {' and '.join(kinds)}" if kinds else "")
             )
         return self
+
+    def _kinds(self) -> list[str]:
+        return [k for k in ("value", "by_period", "trajectory") if getattr(self, k) is not None]
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self._kinds())
+
+
+class Target(TargetBand):
+    """A target, optionally different per area level, shaped like a tolerance:
+    `{value: 8, year_to_date: true, county: {value: 24, year_to_date: true}}`. Each area is judged against
+    its own level's target; levels without one take the target's own `value`/`by_period`/`trajectory`, and
+    when the target has none of its own (`{district: {value: 8}}`) those levels have no target."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, TargetBand] = Field(init=False)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        kinds = self._kinds()
+        if len(kinds) > 1 or (not kinds and not self.levels):
+            raise ValueError(
+                "a target needs exactly one of `value`, `by_period` or `trajectory` (or a target per area "
+                "level, e.g. `county: {value: 24}`)" + (f", not {' and '.join(kinds)}" if kinds else "")
+            )
+        return self
+
+    @property
+    def levels(self) -> dict[str, TargetBand]:
+        return dict(self.__pydantic_extra__ or {})
+
+    def for_level(self, level: str | None) -> TargetBand | None:
+        """The target areas at `level` are judged against (None: that level has no target)."""
+        if level is not None and level in self.levels:
+            return self.levels[level]
+        return self if self.is_set else None
+
+    @property
+    def any_year_to_date(self) -> bool:
+        return self.year_to_date or any(band.year_to_date for band in self.levels.values())
 
 
 class Indicator(Model):
@@ -291,6 +362,13 @@ class Indicator(Model):
         None,
         description="How sub-annual data rolls up to a year: `sum` (counts), `ratio` (sum numerators and "
         "denominators), `mean` or `last`. Default: from the unit.",
+    )
+    denominator: DenominatorKind | None = Field(
+        None,
+        description="What the denominator counts, which decides how sub-annual data roll up to a year: "
+        "`population` (a stock, e.g. adults resident: the year's denominator is the mean of its periods' "
+        "populations, never their sum) or `events` (a flow, e.g. attendances: summed over the periods). "
+        "Default: `population` for rates, `events` for every other unit. Areas always sum both upward.",
     )
     source: str | None = Field(None, description="Where the data comes from (system, survey, return).")
     owner: str | None = Field(None, description="Who is accountable for the indicator (a role).")
@@ -337,6 +415,11 @@ class Indicator(Model):
     def _check_confidence(cls, value: float | None) -> float | None:
         return _check_level(value)
 
+    @field_validator("per")
+    @classmethod
+    def _finite_per(cls, value: float | None) -> float | None:
+        return _finite(value)
+
     @property
     def effective_aggregation(self) -> Aggregation:
         if self.aggregation:
@@ -348,6 +431,13 @@ class Indicator(Model):
         if self.unit in ("yes_no", "judgement"):
             return "last"
         return "mean"
+
+    @property
+    def effective_denominator(self) -> DenominatorKind:
+        """Rates are per head of a population unless the framework says the denominator counts events."""
+        if self.denominator:
+            return self.denominator
+        return "population" if self.unit == "rate" else "events"
 
     @property
     def effective_per(self) -> float:
@@ -460,6 +550,10 @@ class Action(Model):
     title: str = Field(min_length=1, description="What will be done.")
     outcome: Id | None = Field(None, description="The outcome it delivers.")
     indicators: list[Id] = Field(default_factory=list, description="Indicators it is meant to move.")
+    area: Id | None = Field(
+        None,
+        description="The area it is for: shown in that area's reports and its sub-areas' (none: every report).",
+    )
     owner: str | None = Field(None, description="Who is responsible.")
     due: date | None = Field(None, description="Deadline.")
     status: ActionStatus = Field("not_started", description="Where the action stands.")

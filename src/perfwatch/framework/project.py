@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -25,11 +23,10 @@ from pydantic import (
 )
 
 from perfwatch.errors import Finding, InputError
-from perfwatch.framework.model import Id, PeriodText, ReportKind
+from perfwatch.framework.model import Id, Model, PeriodText, ReportKind, as_text
 from perfwatch.framework.yamlload import load_yaml
 from perfwatch.resources import bundled_framework
-
-PROJECT_FILE = "perfwatch.yaml"
+from perfwatch.vocabulary import PROJECT_FILE, REPORT_FORMATS
 
 CanonicalColumn = Literal[
     "indicator", "area", "period", "band", "value", "numerator", "denominator", "ci_lower", "ci_upper",
@@ -41,12 +38,6 @@ Scalar = str | int | float | bool
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load)
 _ALLOWED_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd)
-
-
-def _as_text(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
 
 
 def parse_expression(expression: str) -> tuple[ast.Expression, dict[str, str]]:
@@ -84,10 +75,6 @@ def parse_expression(expression: str) -> tuple[ast.Expression, dict[str, str]]:
     return tree, names
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
 class WideMapping(Model):
     columns_are: Literal["period", "area", "indicator"] = Field(
         description="What the many columns' headers are: periods (`2019/20`, `2020/21` ...), areas or "
@@ -104,8 +91,8 @@ class WideMapping(Model):
 
     @field_validator("columns", mode="before")
     @classmethod
-    def _headers_as_text(cls, value: Any) -> Any:
-        return [_as_text(v) for v in value] if isinstance(value, list) else value
+    def _headersas_text(cls, value: Any) -> Any:
+        return [as_text(v) for v in value] if isinstance(value, list) else value
 
 
 class DataSource(Model):
@@ -172,10 +159,10 @@ class DataSource(Model):
 
     @field_validator("constants", mode="before")
     @classmethod
-    def _constants_as_text(cls, value: Any) -> Any:
+    def _constantsas_text(cls, value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                k: (_as_text(v) if k not in ("value", "numerator", "denominator") else v)
+                k: (as_text(v) if k not in ("value", "numerator", "denominator") else v)
                 for k, v in value.items()
             }
         return value
@@ -243,7 +230,7 @@ class ReportSpec(Model):
     )
     area: Id | None = Field(None, description="The area reported on (default: every area in one report).")
     each_area: bool = Field(False, description="Build one report per area.")
-    formats: list[Literal["html", "pdf", "pptx"]] = Field(
+    formats: list[Literal[REPORT_FORMATS]] = Field(
         default_factory=lambda: ["html"], description="Output formats: html, pdf, pptx (PowerPoint slides)."
     )
     name: str | None = Field(

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from perfwatch.errors import Finding
-from perfwatch.framework.model import Framework, Indicator, Target, Tolerance
-from perfwatch.framework.schema_errors import Loc, _describe, _did_you_mean
+from perfwatch.errors import Finding, closest
+from perfwatch.framework.model import Framework, Indicator, Target, TargetBand, Tolerance
+from perfwatch.framework.schema_errors import Loc, _describe
 from perfwatch.framework.yamlload import MarkedDocument
 
 # --- ids, references, periods -------------------------------------------------------------------------
@@ -57,6 +57,9 @@ def _reference_findings(doc: MarkedDocument, fw: Framework) -> Iterator[Finding]
             yield from _dangling(doc, ("actions", ai, "indicators", k), ref, "indicator", indicator_ids)
 
     area_ids = [a.id for a in fw.areas]
+    for ai, action in enumerate(fw.actions):
+        if action.area is not None:
+            yield from _dangling(doc, ("actions", ai, "area"), action.area, "area", area_ids)
     for ai, area in enumerate(fw.areas):
         for key in ("parent", "comparator"):
             ref = getattr(area, key)
@@ -77,6 +80,8 @@ def _reference_findings(doc: MarkedDocument, fw: Framework) -> Iterator[Finding]
             yield from _dangling(doc, (*loc, "benchmark", "comparator"), ref, "area", area_ids)
         if indicator.tolerance:
             yield from _tolerance_levels(doc, (*loc, "tolerance"), indicator.tolerance, levels)
+        if indicator.target:
+            yield from _tolerance_levels(doc, (*loc, "target"), indicator.target, levels, "target")
         yield from _scale_findings(doc, loc, indicator)
         yield from _target_value_findings(doc, loc, indicator)
 
@@ -99,7 +104,7 @@ def _duplicates(doc: MarkedDocument, kind: str, items: list[tuple[Loc, str]]) ->
 
 def _suggestion(wrong: str, known: list[str], listing: str, when_none: str) -> str:
     """`. Did you mean `x`?` for a near miss, else the list of what is declared (or `when_none`)."""
-    guess = _did_you_mean(wrong, known)
+    guess = closest(wrong, known)
     if guess:
         return f". Did you mean `{guess}`?"
     return listing if known else when_none
@@ -140,12 +145,13 @@ def _area_cycles(doc: MarkedDocument, fw: Framework) -> Iterator[Finding]:
 
 
 def _tolerance_levels(
-    doc: MarkedDocument, loc: Loc, tolerance: Tolerance, levels: list[str]
+    doc: MarkedDocument, loc: Loc, tolerance: Tolerance | Target, levels: list[str], what: str = "tolerance"
 ) -> Iterator[Finding]:
+    """Every area level a tolerance (or a target) names must be declared by an area."""
     for level in tolerance.levels:
         if level in levels:
             continue
-        message = f"tolerance for area level `{level}`, but no area has `level: {level}`" + _suggestion(
+        message = f"{what} for area level `{level}`, but no area has `level: {level}`" + _suggestion(
             level, levels, f"; the declared levels are {', '.join(levels)}", ""
         )
         yield doc.finding((*loc, level), "unknown-reference", message, key=True)
@@ -158,25 +164,36 @@ def _scale_findings(doc: MarkedDocument, loc: Loc, indicator: Indicator) -> Iter
     for level in indicator.scale_status:
         if level not in scale:
             message = f"`scale_status` names level `{level}`, which is not on the indicator's `scale`"
-            guess = _did_you_mean(level, scale)
+            guess = closest(level, scale)
             message += (
                 f". Did you mean `{guess}`?" if guess else f" ({', '.join(scale) or 'no scale declared'})"
             )
             yield doc.finding((*loc, "scale_status", level), "unknown-reference", message, key=True)
 
 
-def _target_values(target: Target | None) -> list[tuple[Loc, float | str]]:
-    """Every value a target names, with its location relative to the target."""
+def _target_values(target: TargetBand | None) -> list[tuple[Loc, float | str]]:
+    """Every value a target names (its own and each area level's), with its location relative to it."""
     if target is None:
         return []
+    found: list[tuple[Loc, float | str]] = []
     if target.value is not None:
-        return [(("value",), target.value)]
-    if target.by_period is not None:
-        return [(("by_period", period), value) for period, value in target.by_period.items()]
-    if target.trajectory is not None:
-        return [(("trajectory", "from", "value"), target.trajectory.start.value),
-                (("trajectory", "to", "value"), target.trajectory.end.value)]  # fmt: skip
-    return []
+        found.append((("value",), target.value))
+    elif target.by_period is not None:
+        found += [(("by_period", period), value) for period, value in target.by_period.items()]
+    elif target.trajectory is not None:
+        found += [(("trajectory", "from", "value"), target.trajectory.start.value),
+                  (("trajectory", "to", "value"), target.trajectory.end.value)]  # fmt: skip
+    if isinstance(target, Target):
+        for level, band in target.levels.items():
+            found += [((level, *rel), value) for rel, value in _target_values(band)]
+    return found
+
+
+def _target_bands(target: Target | None) -> list[tuple[Loc, TargetBand]]:
+    """The target's own band and each area level's, with its location relative to the target."""
+    if target is None:
+        return []
+    return [((), target), *(((level,), band) for level, band in target.levels.items())]
 
 
 def _target_value_findings(doc: MarkedDocument, loc: Loc, indicator: Indicator) -> Iterator[Finding]:
@@ -189,7 +206,7 @@ def _target_value_findings(doc: MarkedDocument, loc: Loc, indicator: Indicator) 
                 f"the target of a `{indicator.unit}` indicator must be a number; found {_describe(value)}",
             )
         elif indicator.unit == "judgement" and indicator.scale and str(value) not in indicator.scale:
-            guess = _did_you_mean(str(value), indicator.scale)
+            guess = closest(str(value), indicator.scale)
             yield doc.finding(
                 where,
                 "unknown-reference",
@@ -232,13 +249,14 @@ def _period_findings(
     for loc, indicator in indicators:
         if indicator.baseline:
             yield from check((*loc, "baseline", "period"), indicator.baseline.period)
-        target = indicator.target
-        if target and target.by_period:
-            for period in target.by_period:
-                yield from check((*loc, "target", "by_period", period), period, key=True)
-        if target and target.trajectory:
-            yield from check((*loc, "target", "trajectory", "from", "period"), target.trajectory.start.period)
-            yield from check((*loc, "target", "trajectory", "to", "period"), target.trajectory.end.period)
+        for rel, target in _target_bands(indicator.target):
+            at = (*loc, "target", *rel)
+            if target.by_period:
+                for period in target.by_period:
+                    yield from check((*at, "by_period", period), period, key=True)
+            if target.trajectory:
+                yield from check((*at, "trajectory", "from", "period"), target.trajectory.start.period)
+                yield from check((*at, "trajectory", "to", "period"), target.trajectory.end.period)
         if indicator.spc:
             for k, period in enumerate(indicator.spc.rebase):
                 yield from check((*loc, "spc", "rebase", k), period)

@@ -19,8 +19,8 @@ import numpy as np
 from perfwatch.errors import Finding, InputError, PerfwatchError
 from perfwatch.framework.model import Framework, Indicator
 from perfwatch.framework.periods import Period
-from perfwatch.framework.project import PROJECT_FILE
 from perfwatch.resources import bundled_framework, frameworks_dir
+from perfwatch.vocabulary import PROJECT_FILE
 
 SAMPLE_DATA = "data/sample.csv"
 MAX_SAMPLE_AREAS = 5

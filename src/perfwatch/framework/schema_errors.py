@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from perfwatch.errors import Finding
-from perfwatch.framework.model import Framework, Tolerance, ToleranceBand
+from perfwatch.errors import Finding, closest
+from perfwatch.framework.model import Framework, Target, TargetBand, Tolerance, ToleranceBand
 from perfwatch.framework.yamlload import MarkedDocument
 
 Loc = tuple[Any, ...]
@@ -80,12 +78,14 @@ def _schema_finding(document: MarkedDocument, items: list[dict[str, Any]], root:
         )
     if via_extra and parent_model is Tolerance and kind in ("model_type", "dict_type"):
         return document.finding(walked, "unknown-key", _tolerance_key_message(field), key=True)
+    if via_extra and parent_model is Target and kind in ("model_type", "dict_type"):
+        return document.finding(walked, "unknown-key", _target_key_message(field), key=True)
 
     found = _describe(item.get("input"))
     if kind in ("literal_error", "enum"):
         allowed = [str(v) for v in _literal_values(annotation)] or [item.get("ctx", {}).get("expected", "")]
         message = f"`{field}` must be one of {', '.join(allowed)}; found {found}"
-        guess = _did_you_mean(str(item.get("input")), allowed)
+        guess = closest(str(item.get("input")), allowed)
         message += f". Did you mean `{guess}`?" if guess else ""
         return document.finding(loc, "invalid-choice", message)
     if kind in ("value_error", "assertion_error"):
@@ -155,7 +155,7 @@ def _missing_message(field: str, annotation: Any, where: str) -> str:
 def _unknown_key_message(field: str, model: type[BaseModel] | None, where: str) -> str:
     keys = _field_keys(model) if model is not None else []
     message = f"unknown key `{field}`{where}"
-    guess = _did_you_mean(field, keys)
+    guess = closest(field, keys)
     if guess:
         return message + f". Did you mean `{guess}`?"
     if keys:
@@ -164,11 +164,22 @@ def _unknown_key_message(field: str, model: type[BaseModel] | None, where: str) 
 
 
 def _tolerance_key_message(field: str) -> str:
-    guess = _did_you_mean(field, _field_keys(ToleranceBand))
+    guess = closest(field, _field_keys(ToleranceBand))
     message = f"unknown key `{field}` in a tolerance"
     if guess:
         return message + f". Did you mean `{guess}`?"
     return message + ("; a tolerance takes `amber`, and per area level a band such as `locality: {amber: 4}`")
+
+
+def _target_key_message(field: str) -> str:
+    guess = closest(field, _field_keys(TargetBand))
+    message = f"unknown key `{field}` in a target"
+    if guess:
+        return message + f". Did you mean `{guess}`?"
+    return (
+        message
+        + "; a target takes `value`, `by_period` or `trajectory`, and per area level a target such as `county: {value: 24}`"
+    )
 
 
 def _date_message(field: str, value: Any) -> str:
@@ -233,12 +244,6 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    by_lower = {c.lower(): c for c in candidates}
-    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[matches[0]] if matches else None
-
-
 def _field_keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
@@ -289,6 +294,8 @@ def _step(annotation: Any, part: Any) -> tuple[type[BaseModel] | None, Any, bool
                     return member, info.annotation, False
             if member is Tolerance and isinstance(part, str):
                 return member, ToleranceBand, True
+            if member is Target and isinstance(part, str):
+                return member, TargetBand, True
             if isinstance(part, str):
                 return member, None, False
         origin = typing.get_origin(member)

@@ -155,6 +155,25 @@ def _child(node: Node, part: Any) -> tuple[Node | None, Node | None]:
     return None, None
 
 
+def _unreadable_scalar(file: str, root: yaml.Node, error: ValueError) -> Finding:
+    """Where the scalar PyYAML typed as a number but could not convert is, and how to fix it."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":float"):
+            try:
+                float(node.value.replace("_", ""))
+            except ValueError:
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+                message = f"{node.value!r} cannot be read as a number or as text: quote it ('{node.value}')"
+                return Finding(file, line, column, "error", "yaml-value", message)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return Finding(file, None, None, "error", "yaml-value", f"a value cannot be read ({error}); quote it")
+
+
 def load_yaml(path: str | Path) -> MarkedDocument:
     """Load one YAML file safely, or raise `InputError` with a single finding that says what is wrong."""
     path = Path(path)
@@ -180,21 +199,20 @@ def load_yaml(path: str | Path) -> MarkedDocument:
         raise InputError(
             Finding(file, None, None, "error", "yaml-too-deep", "the YAML is nested too deeply to read")
         ) from None
+    except ValueError as error:  # PyYAML reads a lone `.` as a number it then cannot convert
+        raise InputError(_unreadable_scalar(file, root, error)) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
         found = "a list" if isinstance(data, list) else f"a single value ({data!r})"
-        mark = root.start_mark
         raise InputError(
-            Finding(
+            _marked(
                 file,
-                mark.line + 1,
-                mark.column + 1,
-                "error",
+                root,
                 "yaml-not-mapping",
                 f"the top level must be a mapping of `key: value` lines, but the file holds {found}; "
                 "remove the leading `-` or wrap the content under keys",
-            )
+            )  # fmt: skip
         )
     return MarkedDocument(path=path, data=data, root=root)
 
@@ -271,13 +289,10 @@ def _check_depth(file: str, text: str) -> None:
         if isinstance(token, _OPENING):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = token.start_mark
                 raise InputError(
-                    Finding(
+                    _marked(
                         file,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "error",
+                        token,
                         "yaml-too-deep",
                         f"the YAML is nested more than {MAX_DEPTH} levels deep here; a framework never needs "
                         "that: check for unclosed `[` or `{`",
@@ -359,7 +374,8 @@ def _check_duplicate_keys(file: str, node: MappingNode) -> None:
         first_line[key] = line
 
 
-def _marked(file: str, node: Node, code: str, message: str) -> Finding:
+def _marked(file: str, node: Node | yaml.Token, code: str, message: str) -> Finding:
+    """An error finding at where a node or token starts."""
     mark = node.start_mark
     return Finding(file, mark.line + 1, mark.column + 1, "error", code, message)
 

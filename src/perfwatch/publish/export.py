@@ -17,10 +17,10 @@ import pandas as pd
 from perfwatch.errors import PerfwatchError
 from perfwatch.evaluate.results import CONTRACT_COLUMNS, EXTRA_COLUMNS, Results
 from perfwatch.fileio import atomic_path
+from perfwatch.vocabulary import EXPORT_FORMATS
 
 #: The contract columns, then the table's documented extras a reader needs (not internal group numbers).
 EXPORT_COLUMNS = CONTRACT_COLUMNS + [c for c in EXTRA_COLUMNS if c != "spc_group"]
-FORMATS = (".csv", ".xlsx", ".json")
 #: Data rows one Excel sheet holds (1,048,576 rows less the header).
 EXCEL_MAX_ROWS = 1_048_575
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -65,7 +65,7 @@ def export_frame(results: Results) -> pd.DataFrame:
 def export_results(results: Results, path: Path, *, sanitise: bool = True) -> Path:
     """Write the results to `path` (.csv, .xlsx or .json by extension), atomically."""
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
+    if suffix not in EXPORT_FORMATS:
         raise PerfwatchError(
             f"{path}: cannot export to {suffix or 'a file without an extension'}; use .csv, .xlsx or .json"
         )

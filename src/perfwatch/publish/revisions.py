@@ -154,3 +154,39 @@ def check_revisions(results: Results, out_dir: str | Path, *, file: str = "data"
     findings = compare(load_snapshot(out_dir), current, file=file)
     save_snapshot(out_dir, current)
     return findings
+
+
+def mark_revisions(results: Results, out_dir: str | Path) -> Results:
+    """Before rendering into `out_dir`: each figure that differs from the one the last build there
+    published is flagged `revised` where it is shown, and named with its old and new figure in the data
+    notes, so that a board never reads a silently changed number. The snapshot itself is updated only
+    after a successful build (`check_revisions`)."""
+    import dataclasses
+
+    previous = load_snapshot(out_dir)  # the notes (render/data_notes.py) give the old and new figure
+    if not previous or previous.get("framework") != results.framework.id:
+        return results
+    joined = _frame(previous).merge(_frame(snapshot(results)), on=KEYS, suffixes=("_before", "_after"))
+    old, new = joined["value_before"].to_numpy(), joined["value_after"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        moved = np.isfinite(old) & np.isfinite(new) & ~np.isclose(old, new, rtol=RELATIVE_TOLERANCE, atol=0.0)
+    if not moved.any():
+        return results
+    revised = joined.loc[moved, [*KEYS, "value_before"]]
+    table, latest = (_flag_revised(frame, revised) for frame in (results.table, results.latest))
+    return dataclasses.replace(results, table=table, latest=latest)
+
+
+def _flag_revised(frame: pd.DataFrame, revised: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with `revised_from` (the figure published last time) on the revised rows, and their `flag`
+    set to `revised` where they carry no flag of their own."""
+    if "flag" not in frame or frame.empty:
+        return frame
+    keys = pd.MultiIndex.from_frame(frame[KEYS].astype(str))
+    position = pd.MultiIndex.from_frame(revised[KEYS].astype(str)).get_indexer(keys)
+    hit = position >= 0
+    empty = frame["flag"].astype(str).isin(["", "nan"]).to_numpy()
+    flag = np.where(hit & empty, "revised", frame["flag"].astype(object).to_numpy())
+    before = revised["value_before"].to_numpy(dtype="float64")
+    revised_from = np.where(hit, before[np.where(hit, position, 0)] if len(before) else np.nan, np.nan)
+    return frame.assign(flag=pd.Categorical(flag), revised_from=revised_from)

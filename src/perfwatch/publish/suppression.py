@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from perfwatch.contracts import RESULTS
 from perfwatch.errors import Finding
 from perfwatch.evaluate.reasons import reasons
+from perfwatch.framework.settings import indicator_settings
 
 if TYPE_CHECKING:
     from perfwatch.evaluate.results import Results
@@ -41,28 +43,17 @@ TREND_WINDOW = 5
 MAX_ROUNDS = 50
 """Secondary suppression converges in a few rounds; this only bounds a pathological hierarchy."""
 
-COUNT_HIDDEN = [
-    "value", "numerator", "ci_lower", "ci_upper", "ci95_lower", "ci95_upper", "ci998_lower", "ci998_upper",
-    "compared_value", "rank", "quintile",
-]  # fmt: skip
-SERIES_HIDDEN_NUMBERS = ["spc_mean", "spc_lower", "spc_upper"]
-SERIES_HIDDEN_TEXT = ["spc_signal", "spc_rule", "variation", "assurance", "spc_text"]
+#: What suppression hides, as the results contract declares it: a row's count and what it can be worked
+#: back from; and the statistics of the whole series a suppressed count belongs to.
+COUNT_HIDDEN = RESULTS.revealing("count")
+SERIES_HIDDEN_NUMBERS = RESULTS.revealing("series", "number")
+SERIES_HIDDEN_TEXT = RESULTS.revealing("series", "label")
 SERIES = ["indicator", "area", "period_months"]
-
-
-def _indicator_settings(framework: Framework) -> pd.DataFrame:
-    rows = [
-        (ind.id, ind.unit, ind.effective_aggregation, ind.frequency or "")
-        for ind in framework.indicators.values()
-    ]
-    return pd.DataFrame(rows, columns=["indicator", "unit", "aggregation", "frequency"]).set_index(
-        "indicator"
-    )
 
 
 def counts_of(table: pd.DataFrame, framework: Framework) -> np.ndarray:
     """The count behind each row: the numerator if given, else the value of a count indicator; NaN else."""
-    settings = _indicator_settings(framework)
+    settings = indicator_settings(framework)
     unit = table["indicator"].map(settings["unit"]).to_numpy(dtype=object)
     numerator = table["numerator"].to_numpy(dtype="float64")
     value = table["value"].to_numpy(dtype="float64")
@@ -71,7 +62,7 @@ def counts_of(table: pd.DataFrame, framework: Framework) -> np.ndarray:
 
 def primary_mask(table: pd.DataFrame, framework: Framework, threshold: int) -> np.ndarray:
     """Rows whose own count (or its complement, for percentages) is small."""
-    settings = _indicator_settings(framework)
+    settings = indicator_settings(framework)
     count = counts_of(table, framework)
     small = (count > 0) & (count < threshold)
     unit = table["indicator"].map(settings["unit"]).to_numpy(dtype=object)
@@ -82,7 +73,7 @@ def primary_mask(table: pd.DataFrame, framework: Framework, threshold: int) -> n
 
 def _groups(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Additive groups: columns `group` (the total's row), `row` (a part's row) and `count` of the part."""
-    settings = _indicator_settings(framework)
+    settings = indicator_settings(framework)
     additive = table["indicator"].map(settings["aggregation"]).isin(["sum", "ratio"]).to_numpy()
     count = counts_of(table, framework)
     frame = pd.DataFrame(
@@ -258,11 +249,11 @@ def _hide_comparisons(comparisons: pd.DataFrame, table: pd.DataFrame, mask: np.n
 
 
 def _recount(results: Results, latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    from perfwatch.evaluate.summary import national_roll_ups, roll_ups
+    from perfwatch.evaluate.summary import national_roll_ups, outcome_roll_ups, roll_ups
 
     framework = results.framework
     return {
-        "outcomes": roll_ups(latest, framework, "outcome"),
+        "outcomes": outcome_roll_ups(latest, framework, results.actions),
         "themes": roll_ups(latest, framework, "theme"),
         "national_outcomes": national_roll_ups(latest, framework),
     }
@@ -287,8 +278,8 @@ def suppress(results: Results, threshold: int | None = None) -> Results:
         *results.findings,
         Finding(
             "report", None, None, "warning", "small-numbers",
-            f"{int(primary.sum())} values below {threshold} suppressed, and {int((mask & ~primary).sum())} more "
-            "so that totals cannot reveal them (defaults.small_numbers)",
+            f"{int(primary.sum())} counts below {threshold} are not shown, to protect the people they describe, "
+            f"and {int((mask & ~primary).sum())} more so that totals cannot reveal them",
         ),
     ]  # fmt: skip
     return dataclasses.replace(

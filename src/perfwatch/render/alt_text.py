@@ -244,6 +244,9 @@ def describe_indicator_series(
             numeric_column(points, "spc_upper")[present],
         ),
     ]
+    if clauses[0] and text_column(points, "direction")[latest] == "no_change":
+        # The verdict beside the chart is "no change" (overlapping intervals): say so, not only "rose".
+        clauses[0] += ", though the latest change is within the confidence intervals"
     clauses = [c for c in clauses if c]
     if clauses:
         joined = ", ".join(clauses)

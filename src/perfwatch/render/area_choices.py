@@ -9,9 +9,10 @@ import typing
 import numpy as np
 import pandas as pd
 
+from perfwatch.errors import PerfwatchError
 from perfwatch.render import icons
 from perfwatch.render.alt_text import pretty_period
-from perfwatch.render.badges import _benchmark_badge, _format, _plural, _text, status_badge
+from perfwatch.render.badges import _benchmark_badge, _is_true, _plural, _shown_value, _text, status_badge
 from perfwatch.render.views import AreaValue, AreaView
 
 if typing.TYPE_CHECKING:
@@ -36,7 +37,7 @@ class AreaChoices:
             if area is None:
                 if wanted in set(self.results.latest["area"]):
                     return AreaView(wanted, wanted, "")
-                raise ValueError(f"area {wanted!r} is not in the framework")
+                raise PerfwatchError(f"area {wanted!r} is not in the framework")
             return AreaView(area.id, area.name, area.level)
         top: Area | None = next((a for a in framework.areas if a.parent is None), None)
         if top is None and framework.areas:
@@ -71,6 +72,10 @@ class AreaChoices:
                 comparator_value = float(values_of[0]) if len(values_of) else None
         comparator = self.area_names.get(comparator_id, comparator_id)
         values = cols["value"].astype("float64") if ind.is_numeric else None
+        if values is not None and "ytd" in cols:
+            # Areas with a year-to-date target are compared on their year-to-date values.
+            ytd = np.array([_is_true(v) for v in cols["ytd"]], dtype=bool)
+            values = np.where(ytd, cols["compared_value"].astype("float64"), values)
         order = (
             np.argsort(np.where(np.isfinite(values), -values, np.inf), kind="stable")
             if values is not None
@@ -100,7 +105,7 @@ class AreaChoices:
                     area_id=area_id,
                     name=self.area_names.get(area_id, area_id),
                     period=pretty_period(_text(row.get("period"))),
-                    value=_format(ind, row.get("value"), row.get("value_text")),
+                    value=_shown_value(ind, row),
                     status=status_badge(_text(row.get("status")) or "no_data"),
                     benchmark=_benchmark_badge(
                         _text(row.get("benchmark")), self.area_names.get(comparator_of, comparator_of)
@@ -110,7 +115,20 @@ class AreaChoices:
             )
         chart_rows = None
         if values is not None:
+            current, older = self._current_period(ind, cols)
+            if older.any():
+                # The chart is titled with the report area's period: areas whose latest value is older
+                # are left out of it (the table keeps them, each under its own period), and said so.
+                values = np.where(older, np.nan, values)
+                oldest = pretty_period(str(cols["period"][older][np.argmin(cols["period_start"][older])]))
+                count = int(older.sum())
+                omitted = (omitted + " " if omitted else "") + (
+                    f"{count} {_plural(count, 'area has', 'areas have')} no value for {pretty_period(current)} "
+                    f"(older data, back to {oldest}) and {_plural(count, 'is', 'are')} not in the chart."
+                )
             shown, comparator, comparator_value = self._compared_areas(area_ids, values, cols, rows, ind.unit)
+            if shown is not None:
+                shown = shown[~older[shown]]
             if shown is not None and not np.isin(benchmarks[shown], ["", "not_compared"], invert=True).any():
                 comparator, comparator_value = "", None
             if shown is not None:
@@ -126,6 +144,15 @@ class AreaChoices:
                     }
                 )
         return views, omitted, chart_rows, (comparator, comparator_value)
+
+    def _current_period(self, ind: Indicator, cols: dict[str, np.ndarray]) -> tuple[str, np.ndarray]:
+        """The report area's period for the indicator, and which areas' latest rows belong to another."""
+        own = self.latest.get(ind.id, {})
+        period = _text(own.get("period"))
+        if not period or "period" not in cols:
+            return period, np.zeros(len(cols["area"]), dtype=bool)
+        labels = cols["period"].astype(str)
+        return period, (labels != period) & (labels != "")
 
     def _compared_areas(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import functools
 import typing
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from perfwatch.formatting import format_value
+from perfwatch.formatting import PERIOD_NOUNS, format_value, format_year_to_date
 from perfwatch.framework.periods import Period, PeriodError, parse_period
 from perfwatch.render import icons
 from perfwatch.render.views import Badge
@@ -98,22 +99,21 @@ def _benchmark_badge(benchmark: str, comparator: str) -> Badge:
     )
 
 
+def _icon_badge(word: str, labels: dict[str, str], draw: Callable[..., str]) -> Badge:
+    """A word with its label and its decorative icon; an empty badge for a word without one."""
+    if word not in labels:
+        return Badge("", "", Markup(""))
+    return Badge(word, labels[word], _image(draw(word, decorative=True)))
+
+
 @functools.lru_cache(maxsize=4096)
 def _variation_badge(variation: str) -> Badge:
-    if variation not in icons.VARIATION_LABELS:
-        return Badge("", "", Markup(""))
-    return Badge(
-        variation, icons.VARIATION_LABELS[variation], _image(icons.variation_icon(variation, decorative=True))
-    )
+    return _icon_badge(variation, icons.VARIATION_LABELS, icons.variation_icon)
 
 
 @functools.lru_cache(maxsize=4096)
 def _assurance_badge(assurance: str) -> Badge:
-    if assurance not in icons.ASSURANCE_LABELS:
-        return Badge("", "", Markup(""))
-    return Badge(
-        assurance, icons.ASSURANCE_LABELS[assurance], _image(icons.assurance_icon(assurance, decorative=True))
-    )
+    return _icon_badge(assurance, icons.ASSURANCE_LABELS, icons.assurance_icon)
 
 
 def _section_badge(present: bool, required: bool) -> Badge:
@@ -145,6 +145,33 @@ def _format(ind: Indicator, value: Any, text: Any = None) -> str:
     if not ind.is_numeric:
         return _show_text(text)
     return format_value(_number(value), ind.unit, ind.decimals)
+
+
+def _is_true(value: Any) -> bool:
+    """A flag column read from a frame: True only for a true boolean (never NaN or the text 'False')."""
+    return value is True or (isinstance(value, np.bool_) and bool(value)) or str(value) == "True"
+
+
+def _shown_value(ind: Indicator, row: dict) -> str:
+    """The value a table puts beside the row's target: year to date where the target is, with the period's
+    own value named; otherwise the period's value."""
+    if ind.is_numeric and _is_true(row.get("ytd")) and "compared_value" in row:
+        months = _number(row.get("period_months"))
+        return format_year_to_date(
+            _number(row.get("compared_value")), _number(row.get("value")),
+            int(months) if np.isfinite(months) else 0, ind.unit, ind.decimals,
+        )  # fmt: skip
+    return _format(ind, row.get("value"), row.get("value_text"))
+
+
+def _row_ci(ind: Indicator, row: dict) -> str:
+    """The row's interval; beside a year-to-date value it says it is the period's own value's interval."""
+    text = _ci(ind, row.get("ci_lower"), row.get("ci_upper"))
+    if text and ind.is_numeric and _is_true(row.get("ytd")):
+        months = _number(row.get("period_months"))
+        noun = PERIOD_NOUNS.get(int(months), "period") if np.isfinite(months) else "period"
+        return f"{text} (this {noun})"
+    return text
 
 
 def _flag(value: Any) -> str:

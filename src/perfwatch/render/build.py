@@ -4,8 +4,9 @@
 `perfwatch.fileio`, so a failure leaves the last good report in place. A small manifest beside the outputs
 (`.perfwatch-manifest.json`) records the key each report was built from — the inputs hash plus the kind,
 options, templates and perfwatch version — so a cron run with unchanged inputs skips the work (`force=True`
-rebuilds). `build_each_area` builds one report per area in worker processes; one area failing does not stop
-the others.
+rebuilds). `build_each_area` builds one report per area in worker processes; an area whose inputs fail
+(`PerfwatchError`) is reported and the others go on; an unexpected exception is a bug and is raised with
+its traceback once the others are built.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from typing import TYPE_CHECKING
 
 from perfwatch.errors import PerfwatchError
 from perfwatch.fileio import atomic_path, write_text_atomic
-from perfwatch.render.context import KINDS, build_context
+from perfwatch.render.context import build_context
 from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
+from perfwatch.vocabulary import DEFAULT_REPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
@@ -35,7 +37,12 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger("perfwatch.render.build")
 MANIFEST = ".perfwatch-manifest.json"
-FORMATS = ("html", "pdf", "pptx")
+
+
+class AreaBug(RuntimeError):
+    """An area's report failed with an unexpected exception (its cause, with the worker's traceback): a bug,
+    raised once the other areas are built, so the command line shows the traceback and exits 2."""
+
 
 #: progress(area, error or None, done, total)
 Progress = Callable[[str, "str | None", int, int], None]
@@ -99,7 +106,7 @@ def build_report(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_REPORT_FORMATS,
     out_dir: str | Path,
     name: str | None = None,
     templates: str | Path | None = None,
@@ -115,8 +122,8 @@ def build_report(
     `refused` collects URLs the PDF renderer refused to load, for the caller to report as warnings.
     """
     formats = tuple(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or kind not in KINDS:
+    unknown = [f for f in formats if f not in REPORT_FORMATS]
+    if unknown or kind not in REPORT_KINDS:
         raise PerfwatchError(
             f"unknown report {'format' if unknown else 'kind'}: {', '.join(unknown) or kind}"
         )
@@ -198,7 +205,7 @@ def build_each_area(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_REPORT_FORMATS,
     out_dir: str | Path,
     areas: Iterable[str] | None = None,
     templates: str | Path | None = None,
@@ -221,6 +228,7 @@ def build_each_area(
     )  # fmt: skip
     built: list[Path] = []
     failures: dict[str, str] = {}
+    bugs: list[tuple[str, BaseException]] = []
     workers = max(1, min(max_workers or os.cpu_count() or 1, len(wanted) or 1))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(results, commentary)) as pool:
         futures = {pool.submit(_build_area, job, area): area for area in wanted}
@@ -229,12 +237,20 @@ def build_each_area(
             error: str | None = None
             try:
                 built += [Path(p) for p in future.result()]
-            except Exception as exc:  # noqa: BLE001 - one area's failure is reported, the rest go on
+            except PerfwatchError as exc:  # a problem with this area's inputs: reported, the rest go on
                 error = str(exc) or type(exc).__name__
                 failures[area] = error
                 LOGGER.error("area %s failed: %s", area, error)
+            except Exception as exc:  # noqa: BLE001 - a bug: its traceback is logged now and raised below
+                error = f"bug: {type(exc).__name__}: {exc}"
+                bugs.append((area, exc))
+                LOGGER.exception("area %s failed with a bug in perfwatch", area)
             if progress is not None:
                 progress(area, error, done, len(wanted))
+    if bugs:
+        area, first = bugs[0]
+        others = f" (and {len(bugs) - 1} more areas)" if len(bugs) > 1 else ""
+        raise AreaBug(f"building the report for area {area}{others} hit a bug in perfwatch") from first
     order = {area: n for n, area in enumerate(wanted)}
     return sorted(built, key=lambda p: (p.name, order.get(p.stem, 0))), dict(
         sorted(failures.items(), key=lambda item: order[item[0]])

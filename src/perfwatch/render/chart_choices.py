@@ -10,7 +10,16 @@ import numpy as np
 import pandas as pd
 
 from perfwatch.render.alt_text import pretty_period
-from perfwatch.render.badges import _ci, _flag, _format, _plain, _text, status_badge
+from perfwatch.render.badges import (
+    _flag,
+    _format,
+    _is_true,
+    _plain,
+    _row_ci,
+    _shown_value,
+    _text,
+    status_badge,
+)
 from perfwatch.render.views import PeriodRow
 
 if typing.TYPE_CHECKING:
@@ -29,6 +38,8 @@ SERIES_COLUMNS = [
     "period_months",
     "value",
     "value_text",
+    "compared_value",
+    "ytd",
     "target",
     "target_text",
     "status",
@@ -45,7 +56,7 @@ SERIES_COLUMNS = [
 ]
 LATEST_COLUMNS = SERIES_COLUMNS + [
     "reason", "direction", "direction_yoy", "trend", "benchmark", "comparator", "comparator_value",
-    "variation", "assurance", "note",
+    "variation", "assurance", "note", "numerator", "denominator",
 ]  # fmt: skip
 
 
@@ -73,7 +84,7 @@ class ChartChoices:
             if len(codes)
             else np.array([], int)
         )
-        stops = np.append(starts[1:], len(codes))
+        stops = np.append(starts[1:], len(codes))[: len(starts)]  # an area with no rows: no series
         rows = _plain(rows)
         self.series_rows = rows
         self.series_bounds = {codes[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
@@ -83,7 +94,14 @@ class ChartChoices:
         bounds = self.series_bounds.get(indicator_id)
         if bounds is None:
             return pd.DataFrame(columns=["period", "value"])
-        return self.series_rows.iloc[bounds[0] : bounds[1]]
+        frame = self.series_rows.iloc[bounds[0] : bounds[1]]
+        ytd = (
+            np.array([_is_true(v) for v in frame["ytd"]], dtype=bool) if "ytd" in frame else np.zeros(0, bool)
+        )
+        if ytd.any():
+            # A year-to-date target line is met by the year-to-date value, never by one period's value.
+            frame = frame.assign(value=np.where(ytd, frame["compared_value"], frame["value"]))
+        return frame
 
     def _series_records(self, indicator_id: str, last: int) -> list[dict]:
         start, stop = self.series_bounds.get(indicator_id, (0, 0))
@@ -96,10 +114,10 @@ class ChartChoices:
             rows.append(
                 PeriodRow(
                     period=pretty_period(_text(row.get("period")), short=True),
-                    value=_format(ind, row.get("value"), row.get("value_text")),
+                    value=_shown_value(ind, row),
                     target=_format(ind, row.get("target"), row.get("target_text")),
                     status=status_badge(_text(row.get("status")) or "no_data"),
-                    ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")),
+                    ci=_row_ci(ind, row),
                     flag=_flag(row.get("flag")),
                 )  # fmt: skip
             )

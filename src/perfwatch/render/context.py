@@ -22,16 +22,19 @@ from perfwatch.render.badges import (
     _anchor,
     _assurance_badge,
     _benchmark_badge,
-    _ci,
     _direction_badge,
     _flag,
     _format,
     _image,
+    _is_true,
     _number,
     _period_of,
     _plain,
     _plural,
+    _row_ci,
     _section_badge,
+    _show_text,
+    _shown_value,
     _text,
     _trend_badge,
     _unit_label,
@@ -40,6 +43,7 @@ from perfwatch.render.badges import (
     status_badge,
 )
 from perfwatch.render.chart_choices import LATEST_COLUMNS, SPARKLINE_PERIODS, ChartChoices
+from perfwatch.render.data_notes import data_notes
 from perfwatch.render.summary import icon_key, spc_matrix
 from perfwatch.render.views import (
     ActionView,
@@ -58,13 +62,13 @@ from perfwatch.render.views import (
     StatusCount,
     ThemeView,
 )
+from perfwatch.vocabulary import REPORT_KINDS
 
 if typing.TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
     from perfwatch.evaluate.results import Results
     from perfwatch.framework.model import Cycle, Indicator
 
-KINDS = ("performance", "annual", "exception", "scorecard")
 DEFAULT_TITLES = {
     "performance": "Performance report",
     "annual": "Annual performance report",
@@ -83,6 +87,11 @@ PURPOSES = {
 ACTION_STATE_WORDS = {
     "done": "Done", "on_track": "On track", "due_soon": "Due soon", "overdue": "Overdue", "cancelled": "Cancelled",
 }  # fmt: skip
+RBA_WORDS = {
+    "how_much": "How much did we do?",
+    "how_well": "How well did we do it?",
+    "better_off": "Is anyone better off?",
+}
 POLARITY_WORDS = {
     "higher_is_better": "Higher is better", "lower_is_better": "Lower is better", "no_judgement": "No judgement",
 }  # fmt: skip
@@ -95,8 +104,8 @@ class _Builder(AreaChoices, ChartChoices):
     """Reads `Results` once for one area and hands out the views the templates need."""
 
     def __init__(self, results: Results, kind: str, commentary: Commentary | None, options: ReportOptions):
-        if kind not in KINDS:
-            raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if kind not in REPORT_KINDS:
+            raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
         self.results = results
         self.framework = results.framework
         self.kind = kind
@@ -115,7 +124,7 @@ class _Builder(AreaChoices, ChartChoices):
         self.latest_columns = {c: self.latest_sorted[c].to_numpy() for c in self.latest_sorted.columns}
         codes = codes[order]
         starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if len(codes) else codes
-        stops = np.append(starts[1:], len(codes))
+        stops = np.append(starts[1:], len(codes))[: len(starts)]
         self.latest_bounds = {codes[a]: (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
         self.latest = {
             str(row["indicator"]): row for row in latest[latest["area"] == self.area.id].to_dict("records")
@@ -132,7 +141,20 @@ class _Builder(AreaChoices, ChartChoices):
                 ("national_outcome", results.national_outcomes),
             )
         }  # fmt: skip
-        self.actions = [self._action(row) for row in results.actions.to_dict("records")]
+        self.actions = [
+            self._action(row)
+            for row in results.actions.to_dict("records")
+            if self._serves(_text(row.get("area")))
+        ]
+
+    def _serves(self, action_area: str) -> bool:
+        """An action for an area belongs to that area's reports and its sub-areas' (one with no area: all)."""
+        area: str | None = self.area.id
+        while area:
+            if area == action_area:
+                return True
+            area = self.area_parents.get(area)
+        return not action_area
 
     def _action(self, row: dict) -> ActionView:
         outcome_id = _text(row.get("outcome"))
@@ -165,8 +187,9 @@ class _Builder(AreaChoices, ChartChoices):
         places = decimals_for(ind.unit, ind.decimals)
         chart = None
         if ind.is_numeric and self.options.charts and self.kind == "performance":
+            to_date = ", year to date" if _is_true(row.get("ytd")) else ""
             chart = indicator_chart(
-                series, title=f"{ind.id} {ind.title}, {self.area.name}", unit_label=unit_label,
+                series, title=f"{ind.id} {ind.title}, {self.area.name}{to_date}", unit_label=unit_label,
                 polarity=ind.polarity, decimals=places, width="half", show_title=False,
             )  # fmt: skip
         start, stop = self.series_bounds.get(ind.id, (0, 0))
@@ -176,9 +199,8 @@ class _Builder(AreaChoices, ChartChoices):
             status=status, unit_label=unit_label if unit_label in ("%", "£") else "", decimals=places,
         )  # fmt: skip
         own = [a for a in self.actions if ind.id in a.indicator_ids]
-        linked = own + [
-            a for a in self.actions if a.outcome_id == outcome_id and ind.id not in a.indicator_ids
-        ]
+        # Outcome actions (naming no indicator) follow; an action linked to another indicator never does.
+        linked = own + [a for a in self.actions if a.outcome_id == outcome_id and not a.indicator_ids]
         period = _text(row.get("period"))
         areas, omitted, area_rows, against = self._areas(ind)
         area_chart = None
@@ -195,9 +217,9 @@ class _Builder(AreaChoices, ChartChoices):
             national_id=_text(ind.national_id), notes=_text(ind.notes), key=ind.key,
             under_development=ind.under_development, outcome_id=outcome_id, theme_id=theme_id,
             period=pretty_period(period) if period else "",
-            value=_format(ind, row.get("value"), row.get("value_text")),
+            value=_shown_value(ind, row),
             target=_format(ind, row.get("target"), row.get("target_text")),
-            ci=_ci(ind, row.get("ci_lower"), row.get("ci_upper")), flag=_flag(row.get("flag")),
+            ci=_row_ci(ind, row), flag=_flag(row.get("flag")),
             note=_text(row.get("note")), status=status_badge(status), reason=_text(row.get("reason")),
             direction=_direction_badge(_text(row.get("direction")), ind.polarity),
             direction_yoy=_direction_badge(_text(row.get("direction_yoy")), ind.polarity),
@@ -210,9 +232,53 @@ class _Builder(AreaChoices, ChartChoices):
             assurance=_assurance_badge(_text(row.get("assurance"))),
             spc_signal=_text(row.get("spc_signal")), chart=chart, sparkline=spark,
             history=self._history(ind), areas=areas, areas_omitted=omitted, area_chart=area_chart,
-            commentary=self._comment(ind.id, _text(row.get("period")) or None), actions=linked,
-            own_actions=own,
+            commentary=self._indicator_comment(ind.id, _text(row.get("period"))), actions=linked,
+            own_actions=own, baseline=self._baseline(ind), rba=RBA_WORDS.get(ind.rba or "", ""),
+            stage=_text(ind.stage).capitalize(), counts=self._counts(ind, row),
         )  # fmt: skip
+
+    def sub_area_misses(self) -> dict[str, dict[str, list[str]]]:
+        """Per indicator, the areas within the report's area (at any depth) that are red or amber against
+        their own level's target, by name."""
+        within = set()
+        for area in self.framework.areas:
+            node, seen = self.area_parents.get(area.id), set()
+            while node is not None and node not in seen:
+                if node == self.area.id:
+                    within.add(area.id)
+                    break
+                seen.add(node)
+                node = self.area_parents.get(node)
+        if not within or not len(self.latest_sorted):
+            return {}
+        cols = self.latest_columns
+        inside = np.isin(cols["area"].astype(str), list(within))
+        misses: dict[str, dict[str, list[str]]] = {}
+        for status in ("red", "amber"):
+            for k in np.flatnonzero(inside & (cols["status"].astype(str) == status)):
+                area_id = str(cols["area"][k])
+                entry = misses.setdefault(str(cols["indicator"][k]), {})
+                entry.setdefault(status, []).append(self.area_names.get(area_id, area_id))
+        return misses
+
+    def _indicator_comment(self, id_: str, period: str) -> Markup | None:
+        """Commentary for the period shown, else for the report's period (written after the latest data)."""
+        return self._comment(id_, period or None) or (self._comment(id_, None) if period else None)
+
+    @staticmethod
+    def _baseline(ind: Indicator) -> str:
+        if ind.baseline is None:
+            return ""
+        value = ind.baseline.value
+        shown = _format(ind, value) if isinstance(value, int | float) else _show_text(value)
+        return f"{shown} in {pretty_period(str(ind.baseline.period))}"
+
+    @staticmethod
+    def _counts(ind: Indicator, row: dict) -> str:
+        numerator, denominator = _number(row.get("numerator")), _number(row.get("denominator"))
+        if np.isnan(numerator) or np.isnan(denominator):
+            return ""
+        return f"{format_value(numerator, 'count')} of {format_value(denominator, 'count')}"
 
     def _rollup(self, frame: pd.DataFrame, key: str, id_: str) -> tuple[Badge, dict[str, int], bool]:
         row = self.rollups[key].get(id_)
@@ -242,6 +308,9 @@ class _Builder(AreaChoices, ChartChoices):
                         commentary=self._comment(outcome.id, None),
                         actions=[a for a in self.actions if a.outcome_id == outcome.id],
                         needs_action=needs,
+                        statutory_function=_text(outcome.statutory_function),
+                        evidence=list(outcome.evidence),
+                        social_value=_text(outcome.social_value),
                     )  # fmt: skip
                 )
             status, _, _ = self._rollup(self.results.themes, "theme", theme.id)
@@ -284,33 +353,45 @@ class _Builder(AreaChoices, ChartChoices):
         return self.report_period.financial_year(self.framework.year_start_month)
 
     def comparisons(self, indicators: dict[str, IndicatorView]) -> tuple[list[str], list[ComparisonRow]]:
+        """The annual comparison: the reporting year and exactly the cycle's `compare_years` preceding
+        years, each value under the year it belongs to (its own label beside it when that is not the
+        reporting year's, e.g. a calendar year), answers as words."""
         year = self.year()
         frame = self.results.comparisons
-        if year is None or frame is None or frame.empty:
+        if year is None or frame is None or frame.empty or "compare_year" not in frame:
             return [], []
-        frame = frame[frame["area"] == self.area.id]
-        back = int(frame["years_back"].max()) if len(frame) else 0
-        labels = [Period(year.start - 12 * k, 12, year.year_start_month).label for k in range(back, 0, -1)]
+        cycle = self.cycle()
+        wanted = cycle.compare_years if cycle is not None else 5
+        frame = frame[(frame["area"] == self.area.id) & (frame["years_back"] <= wanted)]
+        labels = [Period(year.start - 12 * k, 12, year.year_start_month).label for k in range(wanted, 0, -1)]
         rows = []
-        for ind_id, group in frame.groupby("indicator", sort=False):
+        for ind_id, group in frame.groupby("indicator", sort=False, observed=True):
             ind = self.framework.indicators.get(str(ind_id))
             if ind is None or not ind.key or str(ind_id) not in indicators:
                 continue
-            by_period = {r["compare_period"]: r for r in group.to_dict("records")}
+            by_year = {r["compare_year"]: r for r in group.to_dict("records")}
             cells = []
             for label in labels:
-                found = by_period.get(label, {})
+                found = by_year.get(label, {})
                 cells.append(
                     ComparisonCell(
                         period=label,
-                        value=_format(ind, found.get("compare_value")),
+                        value=_own_year(
+                            _format(ind, found.get("compare_value"), found.get("compare_text")),
+                            found.get("compare_period"),
+                            label,
+                        ),
                         direction=_direction_badge(_text(found.get("direction")), ind.polarity),
                     )  # fmt: skip
                 )
-            first = group.iloc[0]
+            current = group.iloc[0].to_dict() if group.iloc[0]["year"] == year.label else {}
+            value = _format(ind, current.get("value"), current.get("value_text"))
             rows.append(
                 ComparisonRow(
-                    indicators[str(ind_id)], _text(first["period"]), _format(ind, first["value"]), cells
+                    indicators[str(ind_id)],
+                    year.label,
+                    _own_year(value, current.get("period"), year.label),
+                    cells,
                 )
             )
         order = {i: n for n, i in enumerate(self.framework.indicators)}
@@ -324,9 +405,10 @@ class _Builder(AreaChoices, ChartChoices):
 
     def sections(self) -> list[SectionView]:
         cycle = self.cycle()
-        if cycle is None:
-            return []
-        year = self.year()
+        if cycle is None or cycle.kind != self.kind:
+            return []  # a scorecard drawn from the annual cycle does not carry the annual report's narrative
+        # An annual report's narrative is written for its year; any other report's for its own period.
+        year = self.year() if self.kind == "annual" else self.report_period
         views = []
         for section in cycle.sections:
             text = None
@@ -379,14 +461,38 @@ def summary_sentence(counts: dict[str, int], worsening: int, concern: int | None
     return sentence + "."
 
 
-def _exceptions(indicators: list[IndicatorView]) -> list[ExceptionView]:
+def _own_year(value: str, own: Any, reporting_year: str) -> str:
+    """A value in a reporting year's column, with its own period beside it when that is another kind of
+    year (`79.5 (2023)` for a calendar year under 2023/24)."""
+    own_label = _text(own)
+    if value == "—" or not own_label or own_label == reporting_year:
+        return value
+    return f"{value} ({own_label})"
+
+
+def _first_page_exception(exception: ExceptionView) -> bool:
+    """Off target (here or in an area within) or a special cause of concern: what a board sees first."""
+    return any(r.startswith("Off target") or r == "Special cause of concern" for r in exception.reasons)
+
+
+def _exceptions(
+    indicators: list[IndicatorView], sub_area_misses: dict[str, dict[str, list[str]]] | None = None
+) -> list[ExceptionView]:
+    """The exception list; an area within the report's area that misses its own target makes its
+    indicator an exception here too ("Off target in Ashford, Dover"), even when the total is on target."""
     views = []
+    sub_area_misses = sub_area_misses or {}
     for ind in indicators:
         reasons = []
         if ind.status.value == "red":
             reasons.append("Off target")
         elif ind.status.value == "amber":
             reasons.append("Close to target")
+        misses = sub_area_misses.get(ind.id, {})
+        if misses.get("red"):
+            reasons.append("Off target in " + ", ".join(misses["red"]))
+        if misses.get("amber"):
+            reasons.append("Close to target in " + ", ".join(misses["amber"]))
         if ind.direction.value == "worsening":
             reasons.append("Worsening")
         if ind.spc_signal == "special_cause_concern" or ind.variation.value.startswith("concern"):
@@ -402,13 +508,18 @@ def _exceptions(indicators: list[IndicatorView]) -> list[ExceptionView]:
 
 def _contents(kind: str, themes: list[ThemeView], context: dict) -> list[ContentsEntry]:
     entries = [ContentsEntry("at-a-glance", "At a glance", 1)]
+    grouped = any(i.rba or i.stage for t in themes for o in t.outcomes for i in o.indicators)
+    by_question = [ContentsEntry("rba", "Indicators by the question they answer", 1)] if grouped else []
     if kind == "performance":
         entries.append(ContentsEntry("scorecard", "Scorecard", 1))
         for theme in themes:
             entries.append(ContentsEntry(theme.anchor, theme.title, 1))
             entries += [ContentsEntry(o.anchor, o.title, 2) for o in theme.outcomes]
+        entries += by_question
     elif kind == "annual":
         entries.append(ContentsEntry("comparison", "Key indicators over the years", 1))
+        entries.append(ContentsEntry("outcomes", "Outcomes and indicators", 1))
+        entries += by_question
         if context["national_outcomes"]:
             entries.append(ContentsEntry("national-outcomes", "National outcomes", 1))
             entries += [ContentsEntry(n.anchor, n.title, 2) for n in context["national_outcomes"]]
@@ -421,6 +532,9 @@ def _contents(kind: str, themes: list[ThemeView], context: dict) -> list[Content
             ContentsEntry("exceptions", "Indicators needing attention", 1),
             ContentsEntry("overdue-actions", "Overdue actions", 1),
         ]
+    if kind != "annual" and context["sections"]:
+        entries.append(ContentsEntry("sections", "Report sections", 1))
+        entries += [ContentsEntry(s.anchor, s.title, 2) for s in context["sections"]]
     if context["warnings"]:
         entries.append(ContentsEntry("notes", "Data notes", 1))
     return entries
@@ -451,13 +565,14 @@ def build_context(
                     round(100 * n / total, 1) if total else 0.0)
         for s, n in counts.items()
     ]  # fmt: skip
-    exceptions = _exceptions(indicators)
+    exceptions = _exceptions(indicators, builder.sub_area_misses())
     national = builder.national_outcomes(themes) if kind == "annual" else []
     labels, comparisons = builder.comparisons({i.id: i for i in indicators}) if kind == "annual" else ([], [])
-    sections = builder.sections() if kind == "annual" else []
+    sections = builder.sections()
+    # The board's data notes: what the evaluation found, and the area's provisional, missing and late
+    # figures. Commentary problems name files: they are for the author, on the command line.
     warnings = [f.message for f in results.findings if not f.is_error]
-    if commentary is not None:
-        warnings += [f.format() for f in commentary.findings]
+    warnings += data_notes(results, builder.area.id, builder.report_period)
     cycle = builder.cycle()
     period = builder.report_period
     year = builder.year()
@@ -482,7 +597,7 @@ def build_context(
         summary=summary_sentence(counts, worsening, concern if spc_used else None),
         status_counts=status_counts, total=total, worsening=worsening, special_cause_concern=concern,
         themes=themes, indicators=indicators, exceptions=exceptions, actions=builder.actions,
-        top_exceptions=[e for e in exceptions if "Off target" in e.reasons or "Special cause of concern" in e.reasons],
+        top_exceptions=[e for e in exceptions if _first_page_exception(e)],
         spc_matrix=spc_matrix(indicators), icon_key=icon_key(indicators),
         overdue_actions=[a for a in builder.actions if a.state == "overdue"],
         delivered_actions=builder.delivered(), national_outcomes=national, comparison_years=labels,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfwatch.render.context import KINDS
 from perfwatch.render.environment import make_environment, render_template
 from perfwatch.render.views import ReportContext
+from perfwatch.vocabulary import REPORT_KINDS
 
 
 def template_name(kind: str) -> str:
-    if kind not in KINDS:
-        raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
     return f"{kind}.html.j2"
 
 

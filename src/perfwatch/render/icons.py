@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from perfwatch.evaluate.results import ASSURANCES, BENCHMARKS, DIRECTIONS, STATUSES, TRENDS, VARIATIONS
+from perfwatch.vocabulary import ASSURANCES, BENCHMARKS, DIRECTIONS, STATUSES, TRENDS, VARIATIONS
 
 INK = "#212b32"
 WHITE = "#ffffff"
@@ -55,12 +55,12 @@ DIRECTION_LABELS = {
     "no_change": "No change",
     "not_comparable": "Not comparable",
 }
-TREND_LABELS = {
-    "improving": "Improving",
-    "worsening": "Worsening",
-    "increasing": "Increasing",
-    "decreasing": "Decreasing",
-    "no_significant_change": "No significant change",
+TREND_LABELS = {  # "trend" in every word: a different question from the direction against a period
+    "improving": "Improving trend",
+    "worsening": "Worsening trend",
+    "increasing": "Rising trend",
+    "decreasing": "Falling trend",
+    "no_significant_change": "No significant trend",
     "cannot_be_calculated": "Trend cannot be calculated",
 }
 BENCHMARK_LABELS = {

@@ -35,10 +35,14 @@ class PeriodRow:
     """One row of an indicator's recent-periods table."""
 
     period: str = _doc("Period label as a reader writes it: `March 2025`, `2024/25`, `Q4 2024/25`.")
-    value: str = _doc("Formatted value (`81.2%`, `£1,200`, `Yes`, `—` when missing).")
+    value: str = _doc(
+        "Formatted value (`81.2%`, `£1,200`, `Yes`, `—` when missing). Where the target is year to date: `12 year to date (2 this quarter)`."
+    )
     target: str = _doc("Formatted target (`—` when none).")
     status: Badge = _doc("Status badge of the period.")
-    ci: str = _doc("Confidence interval as `77.1% to 80.2%`, or ''.")
+    ci: str = _doc(
+        "Confidence interval as `77.1% to 80.2%`, or ''. Beside a year-to-date value: `2 to 13 (this quarter)`."
+    )
     flag: str = _doc("Data-quality flag (`provisional`, `partial` ...), or ''.")
 
 
@@ -49,7 +53,9 @@ class AreaValue:
     area_id: str = _doc("Area id.")
     name: str = _doc("Area name.")
     period: str = _doc("Period of the value.")
-    value: str = _doc("Formatted value.")
+    value: str = _doc(
+        "Formatted value. Where the target is year to date: `12 year to date (2 this quarter)`."
+    )
     status: Badge = _doc("Status badge.")
     benchmark: Badge = _doc("Benchmark badge against the area's comparator.")
     is_focus: bool = _doc("True for the area the report is about.")
@@ -95,7 +101,9 @@ class IndicatorView:
     outcome_id: str = _doc("Outcome id.")
     theme_id: str = _doc("Theme id.")
     period: str = _doc("Period of the latest value, as a reader writes it ('' when no data).")
-    value: str = _doc("Latest value, formatted.")
+    value: str = _doc(
+        "Latest value, formatted. Where the target is year to date: `12 year to date (2 this quarter)`."
+    )
     target: str = _doc("Target for that period, formatted.")
     ci: str = _doc("Confidence interval, formatted, or ''.")
     flag: str = _doc("Data-quality flag of the latest value, or ''.")
@@ -123,10 +131,18 @@ class IndicatorView:
         "Area comparison bar chart of `areas` (performance report, numeric indicators, 3+ areas), or None."
     )
     commentary: Markup | None = _doc("Sanitised commentary HTML, or None.")
-    actions: list[ActionView] = _doc("Actions linked to the indicator or to its outcome.")
+    actions: list[ActionView] = _doc(
+        "Actions that name the indicator, then its outcome's actions that name no indicator (outcome actions)."
+    )
     own_actions: list[ActionView] = _doc(
         "Actions that name this indicator (the outcome's other actions are shown once, with the outcome)."
     )
+    baseline: str = _doc("The framework's baseline, `82.0% in 2013/14`, or ''.", default="")
+    rba: str = _doc(
+        "Results-based accountability question in words (`Is anyone better off?`), or ''.", default=""
+    )
+    stage: str = _doc("Logic model stage in words (`Outcome`), or ''.", default="")
+    counts: str = _doc("The latest value's numerator and denominator, `1,590 of 2,000`, or ''.", default="")
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,9 @@ class OutcomeView:
     commentary: Markup | None = _doc("Sanitised commentary on the outcome, or None.")
     actions: list[ActionView] = _doc("Actions delivering the outcome.")
     needs_action: bool = _doc("Red indicators and no open action (from Results).")
+    statutory_function: str = _doc("The statutory duty the outcome serves, or ''.", default="")
+    evidence: list[str] = _doc("Evidence sources for the outcome.", default_factory=list)
+    social_value: str = _doc("Social impact and added value, or ''.", default="")
 
 
 @dataclass(frozen=True)
