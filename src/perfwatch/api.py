@@ -31,7 +31,7 @@ from perfwatch.framework.project import (
 )
 from perfwatch.resources import bundled_framework
 from perfwatch.stopping import stop_on_signals
-from perfwatch.vocabulary import DEFAULT_REPORT_KIND, PROJECT_FILE, REPORT_FORMATS
+from perfwatch.vocabulary import DEFAULT_REPORT_FORMATS, DEFAULT_REPORT_KIND, PROJECT_FILE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -359,7 +359,9 @@ def plan(
     if choices.given or not inputs.reports:
         c = choices
         specs = [
-            ReportRequest(c.kind or "", chosen or REPORT_FORMATS, c.cycle, c.period, c.area, c.each_area)
+            ReportRequest(
+                c.kind or "", chosen or DEFAULT_REPORT_FORMATS, c.cycle, c.period, c.area, c.each_area
+            )
         ]
     else:
         specs = [

@@ -41,7 +41,9 @@ CLOSED_ACTION_STATES = ("done", "cancelled")
 REPORT_KINDS = ("performance", "annual", "exception", "scorecard")
 DEFAULT_REPORT_KIND = "performance"
 #: The files a report is written as, and the default when neither the options nor the project choose.
-REPORT_FORMATS = ("html", "pdf")
+REPORT_FORMATS = ("html", "pdf", "pptx")
+#: What `perfwatch report` writes when no format is asked for: slides only on request.
+DEFAULT_REPORT_FORMATS = ("html", "pdf")
 #: The project file a folder's commands read when given no framework.
 PROJECT_FILE = "perfwatch.yaml"
 #: The files `perfwatch export` writes, chosen by the output's extension.

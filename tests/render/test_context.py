@@ -51,7 +51,9 @@ def test_indicator_views_present_results_without_recomputing(results, scorecard)
     assert view.reason == row["reason"]
     assert view.value == f"{row['value']:.1f}%"
     assert view.target == "85.0%"
-    assert "Red" in view.status.word and view.status.icon.startswith("<img")
+    assert "Red" in view.status.word and view.status.icon.startswith(
+        '<span class="pw-icon" aria-hidden="true"'
+    )
     assert len(view.history) == 5 and view.history[-1].period == "Mar 2025"
     by_area = results.latest[results.latest["indicator"] == "IL-1"].set_index("area")["value"]
     assert [a.area_id for a in view.areas] == list(by_area.sort_values(ascending=False).index)

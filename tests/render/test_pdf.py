@@ -56,3 +56,40 @@ def test_fetcher_refuses_local_files_and_network(tmp_path, caplog):
     assert "https://example.org/x.png" in refused
     assert not any("logo.svg" in url for url in refused)
     assert "refused to load file:///etc/passwd" in caplog.text
+
+
+def test_the_performance_report_is_pdf_ua_with_every_figure_described(results, tmp_path):
+    """PDF/UA-1 is declared in the XMP metadata, and no figure lacks alternative text: charts carry their
+    SVG title, and the hundreds of decorative icons are artifacts (backgrounds), not figures."""
+    html = render_html(build_context(results, kind="performance"))
+    data = render_pdf(html, tmp_path, compress=False)
+    assert re.search(rb"pdfuaid:part>\s*1\s*<|pdfuaid:part=.1.", data)
+    objects = re.split(rb"\bendobj\b", data)
+    figures = [o for o in objects if re.search(rb"/S\s*/Figure\b", o)]
+    assert figures, "the report has charts"
+    assert all(re.search(rb"/Alt\s*[(<]", o) for o in figures), "a figure has no alternative text"
+    assert len(figures) < 60  # charts only; icons are not figures
+
+
+def test_pausing_the_collector_changes_no_byte_and_restores_it(tmp_path, monkeypatch):
+    import contextlib
+    import gc
+
+    import perfwatch.render.pdf as pdf
+
+    html = "<html><head><title>t</title></head><body><h1>Report</h1><p>A paragraph.</p></body></html>"
+    paused = render_pdf(html, tmp_path)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    monkeypatch.setattr(pdf, "collector_paused", contextlib.nullcontext)
+    assert render_pdf(html, tmp_path) == paused
+
+
+def test_the_collector_is_restored_when_rendering_fails():
+    import gc
+
+    from perfwatch.render.pdf import collector_paused
+
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("layout failed")
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -27,7 +27,13 @@ from perfwatch.cli.group import (
     unattended_options,
 )
 from perfwatch.errors import Finding
-from perfwatch.vocabulary import EXPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS, STATUSES
+from perfwatch.vocabulary import (
+    DEFAULT_REPORT_FORMATS,
+    EXPORT_FORMATS,
+    REPORT_FORMATS,
+    REPORT_KINDS,
+    STATUSES,
+)
 
 if TYPE_CHECKING:
     pass
@@ -225,7 +231,7 @@ def timetable(framework, project, start, months) -> None:
     "--format",
     "formats",
     default=None,
-    help=f"Comma-separated formats: {', '.join(REPORT_FORMATS)} (default: all).",
+    help=f"Comma-separated formats: {', '.join(REPORT_FORMATS)} (default: {','.join(DEFAULT_REPORT_FORMATS)}).",
 )
 @click.option(
     "--out",

@@ -280,7 +280,7 @@ class ReportSpec(Model):
     area: Id | None = Field(None, description="The area reported on (default: every area in one report).")
     each_area: bool = Field(False, description="Build one report per area.")
     formats: list[Literal[REPORT_FORMATS]] = Field(
-        default_factory=lambda: ["html"], description="Output formats: html, pdf."
+        default_factory=lambda: ["html"], description="Output formats: html, pdf, pptx (PowerPoint slides)."
     )
     name: str | None = Field(
         None,

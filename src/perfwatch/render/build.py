@@ -31,7 +31,7 @@ from perfwatch.render.html import render_html
 from perfwatch.render.views import ReportOptions
 from perfwatch.resources import templates_dir
 from perfwatch.stopping import prepare_worker
-from perfwatch.vocabulary import REPORT_FORMATS, REPORT_KINDS
+from perfwatch.vocabulary import DEFAULT_REPORT_FORMATS, REPORT_FORMATS, REPORT_KINDS
 
 if TYPE_CHECKING:
     from perfwatch.data.commentary import Commentary
@@ -111,7 +111,7 @@ def build_report(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = REPORT_FORMATS,
+    formats: Iterable[str] = DEFAULT_REPORT_FORMATS,
     out_dir: str | Path,
     name: str | None = None,
     templates: str | Path | None = None,
@@ -122,7 +122,7 @@ def build_report(
     refused: list[str] | None = None,
     manifest: dict[str, dict] | None = None,
 ) -> list[Path]:
-    """Render one report and write `<name>.html` and/or `<name>.pdf` into `out_dir`; returns the paths.
+    """Render one report and write `<name>.html`, `<name>.pdf` and/or `<name>.pptx` into `out_dir`; returns the paths.
 
     Skips the work when the manifest says the same inputs built the same files (unless `force`).
     `refused` collects URLs the PDF renderer refused to load, for the caller to report as warnings.
@@ -149,8 +149,13 @@ def build_report(
             LOGGER.info("%s is up to date (inputs %s)", name, results.inputs_hash[:12])
             return paths
     context = build_context(results, kind=kind, commentary=commentary, options=options)
-    html = render_html(context, kind, template_folder)
-    outputs: dict[str, str | bytes] = {"html": html}
+    outputs: dict[str, str | bytes] = {}
+    if "html" in formats or "pdf" in formats:
+        html = outputs["html"] = render_html(context, kind, template_folder)
+    if "pptx" in formats:
+        from perfwatch.render.pptx import render_pptx
+
+        outputs["pptx"] = render_pptx(context)
     if "pdf" in formats:
         from perfwatch.render.pdf import render_pdf
 
@@ -270,7 +275,7 @@ def build_each_area(
     results: Results,
     *,
     kind: str = "performance",
-    formats: Iterable[str] = REPORT_FORMATS,
+    formats: Iterable[str] = DEFAULT_REPORT_FORMATS,
     out_dir: str | Path,
     areas: Iterable[str] | None = None,
     templates: str | Path | None = None,

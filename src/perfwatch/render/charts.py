@@ -103,17 +103,43 @@ SIGNAL_STYLES = {
 
 
 @dataclass(frozen=True)
+class ChartSeries:
+    """The numbers a line chart plots, one entry per period, for outputs that draw their own charts
+    (the PowerPoint slides' native charts): the same points as the SVG, so both show one story."""
+
+    periods: tuple[str, ...]
+    lines: dict[str, tuple[float | None, ...]]
+
+
+@dataclass(frozen=True)
 class Chart:
     """An inline SVG and its text alternative; renders as the SVG in a Jinja template."""
 
     svg: Markup
     alt: str
+    series: ChartSeries | None = None
 
     def __html__(self) -> str:
         return str(self.svg)
 
 
 # --- the indicator line chart ---------------------------------------------------------------------------
+
+#: The lines of an indicator chart, by their legend name, and the `Results.table` column each draws.
+SERIES_LINES = {
+    "Value": "value", "Target": "target", "SPC mean": "spc_mean",
+    "Lower process limit": "spc_lower", "Upper process limit": "spc_upper",
+}  # fmt: skip
+
+
+def _plotted_series(labels: list[str], frame: pd.DataFrame) -> ChartSeries:
+    """The chart's lines as plain numbers (None for a gap), leaving out lines with nothing to draw."""
+    lines = {}
+    for name, column in SERIES_LINES.items():
+        values = numeric_column(frame, column)
+        if np.isfinite(values).any():
+            lines[name] = tuple(float(v) if np.isfinite(v) else None for v in values)
+    return ChartSeries(tuple(labels), lines)
 
 
 def _broken_line(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> str:
@@ -272,7 +298,9 @@ def indicator_chart(
         parts.append(legend_svg)
         height += legend_height + 4
     clip = (left, top - 4, plot_width, plot_height + 8)
-    return Chart(_finish("".join(parts), chart_width, height, title, alt, clip), alt)
+    return Chart(
+        _finish("".join(parts), chart_width, height, title, alt, clip), alt, _plotted_series(labels, frame)
+    )
 
 
 # --- the area comparison -------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from perfwatch.render.badges import (
 )
 from perfwatch.render.chart_choices import LATEST_COLUMNS, SPARKLINE_PERIODS, ChartChoices
 from perfwatch.render.data_notes import data_notes
+from perfwatch.render.summary import icon_key, spc_matrix
 from perfwatch.render.views import (
     ActionView,
     AreaView,
@@ -469,6 +470,11 @@ def _own_year(value: str, own: Any, reporting_year: str) -> str:
     return f"{value} ({own_label})"
 
 
+def _first_page_exception(exception: ExceptionView) -> bool:
+    """Off target (here or in an area within) or a special cause of concern: what a board sees first."""
+    return any(r.startswith("Off target") or r == "Special cause of concern" for r in exception.reasons)
+
+
 def _exceptions(
     indicators: list[IndicatorView], sub_area_misses: dict[str, dict[str, list[str]]] | None = None
 ) -> list[ExceptionView]:
@@ -559,6 +565,7 @@ def build_context(
                     round(100 * n / total, 1) if total else 0.0)
         for s, n in counts.items()
     ]  # fmt: skip
+    exceptions = _exceptions(indicators, builder.sub_area_misses())
     national = builder.national_outcomes(themes) if kind == "annual" else []
     labels, comparisons = builder.comparisons({i.id: i for i in indicators}) if kind == "annual" else ([], [])
     sections = builder.sections()
@@ -589,7 +596,9 @@ def build_context(
         areas=[AreaView(a.id, a.name, a.level) for a in framework.areas],
         summary=summary_sentence(counts, worsening, concern if spc_used else None),
         status_counts=status_counts, total=total, worsening=worsening, special_cause_concern=concern,
-        themes=themes, indicators=indicators, exceptions=_exceptions(indicators, builder.sub_area_misses()), actions=builder.actions,
+        themes=themes, indicators=indicators, exceptions=exceptions, actions=builder.actions,
+        top_exceptions=[e for e in exceptions if _first_page_exception(e)],
+        spc_matrix=spc_matrix(indicators), icon_key=icon_key(indicators),
         overdue_actions=[a for a in builder.actions if a.state == "overdue"],
         delivered_actions=builder.delivered(), national_outcomes=national, comparison_years=labels,
         comparisons=comparisons, sections=sections,

@@ -209,6 +209,39 @@ class NationalOutcomeView:
 
 
 @dataclass(frozen=True)
+class MatrixCell:
+    indicators: list[IndicatorView] = _doc("The indicators in this cell, in framework order.")
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    assurance: Badge = _doc(
+        "The row's assurance (`consistent_pass`, `inconsistent`, `consistent_fail`, `none`)."
+    )
+    cells: list[MatrixCell] = _doc("One cell per column of `SpcMatrix.columns`.")
+
+
+@dataclass(frozen=True)
+class SpcMatrix:
+    """The Making Data Count summary: every SPC indicator placed by its variation and its assurance."""
+
+    columns: list[Badge] = _doc("Variation headings: improvement, common cause, concern, neutral.")
+    rows: list[MatrixRow] = _doc("Assurance rows: passing, hit and miss, failing, no target.")
+    total: int = _doc("Indicators with SPC in the matrix.")
+
+
+@dataclass(frozen=True)
+class IconKeyEntry:
+    """One icon the report shows and what it means."""
+
+    group: str = _doc(
+        "What it marks: `Status`, `Direction`, `Recent trend`, `Benchmark`, `SPC variation` ..."
+    )
+    icon: Markup = _doc("The icon (decorative; the meaning follows it).")
+    meaning: str = _doc("Its meaning in words.")
+
+
+@dataclass(frozen=True)
 class ComparisonCell:
     period: str = _doc("The earlier year.")
     value: str = _doc("Its value, formatted.")
@@ -286,6 +319,11 @@ class ReportContext:
     themes: list[ThemeView] = _doc("Themes → outcomes → indicators, in framework order.")
     indicators: list[IndicatorView] = _doc("Every indicator, flat, in framework order (the scorecard).")
     exceptions: list[ExceptionView] = _doc("Red, amber, worsening and special-cause-of-concern indicators.")
+    top_exceptions: list[ExceptionView] = _doc(
+        "The exceptions a board sees first: off target (red) or a special cause of concern."
+    )
+    spc_matrix: SpcMatrix | None = _doc("The Making Data Count matrix, or None when no indicator has SPC.")
+    icon_key: list[IconKeyEntry] = _doc("Every icon the report's indicators show, with its meaning.")
     actions: list[ActionView] = _doc("Every action.")
     overdue_actions: list[ActionView] = _doc("Actions overdue at the report date.")
     delivered_actions: list[ActionView] = _doc("Actions completed in the reporting year.")
@@ -314,7 +352,8 @@ class ReportOptions:
 
 CONTEXT_CLASSES = (
     ReportContext, AreaView, StatusCount, ThemeView, OutcomeView, IndicatorView, Badge, PeriodRow, AreaValue,
-    ActionView, ExceptionView, NationalOutcomeView, ComparisonRow, ComparisonCell, SectionView, ContentsEntry,
+    ActionView, ExceptionView, SpcMatrix, MatrixRow, MatrixCell, IconKeyEntry, NationalOutcomeView,
+    ComparisonRow, ComparisonCell, SectionView, ContentsEntry,
 )  # fmt: skip
 
 
