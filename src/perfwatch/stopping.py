@@ -8,12 +8,15 @@ minute and more, and a killed writer leaves its temporary behind. During a build
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+RESEND_AFTER = 0.05  # seconds before a stop swallowed by a finaliser is sent again
 
 
 class Interrupted(Exception):
@@ -36,18 +39,47 @@ def stop_on_signals() -> Iterator[None]:
         yield
         return
     previous = {number: signal.signal(number, _raise_interrupted) for number in STOP_SIGNALS}
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _resend_lost_stop(previous_hook)
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         for number, handler in previous.items():
             signal.signal(number, handler)
 
 
+def _resend_lost_stop(fallback):
+    """A signal that lands while Python runs a finaliser (`__del__`, e.g. WeasyPrint's font objects) raises
+    `Interrupted` (or, in a worker, `WorkerStopped`) where it cannot propagate: Python would print "Exception ignored" with a traceback and
+    carry on building. The stop is sent again instead, so it lands in ordinary code, silently."""
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, Interrupted | WorkerStopped):
+            # Sent from another thread a moment later: sent from here, it would land in this hook again.
+            resend = threading.Timer(RESEND_AFTER, os.kill, (os.getpid(), unraisable.exc_value.signum))
+            resend.daemon = True
+            resend.start()
+            return
+        fallback(unraisable)
+
+    return hook
+
+
+class WorkerStopped(SystemExit):
+    """A batch worker told to stop (SIGTERM from its parent): unwinds, removing temporaries."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(128 + signum)
+
+
 def _worker_exit(signum: int, _frame) -> None:
-    raise SystemExit(128 + signum)
+    raise WorkerStopped(signum)
 
 
 def prepare_worker() -> None:
     """In a batch worker: SIGTERM unwinds (removing temporaries); SIGINT is left to the parent to act on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_exit)
+    sys.unraisablehook = _resend_lost_stop(sys.unraisablehook)

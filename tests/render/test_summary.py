@@ -66,3 +66,12 @@ def test_the_first_page_shows_the_matrix_and_the_key_explains_every_icon_shown(r
     assert icons_shown, "the scorecard shows icons"
     for icon in icons_shown:
         assert icon in key, icon[:120]
+
+
+def test_an_exception_names_a_few_sub_areas_and_counts_the_rest():
+    """A region with a hundred providers off target says so in one line, not a hundred names."""
+    from perfwatch.render.context import _some_areas
+
+    assert _some_areas(["Ashford", "Dover"]) == "Ashford, Dover"
+    many = [f"Area {n}" for n in range(100)]
+    assert _some_areas(many) == "Area 0, Area 1, Area 2 and 97 more areas"

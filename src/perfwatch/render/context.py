@@ -470,6 +470,17 @@ def _own_year(value: str, own: Any, reporting_year: str) -> str:
     return f"{value} ({own_label})"
 
 
+AREAS_NAMED = 5
+"""Sub-areas named in an exception's reason before the rest are counted (a region has hundreds)."""
+
+
+def _some_areas(names: list[str]) -> str:
+    """`Ashford, Dover`, or `Ashford, Dover, Thanet and 97 more areas` when there are many."""
+    if len(names) <= AREAS_NAMED:
+        return ", ".join(names)
+    return ", ".join(names[: AREAS_NAMED - 2]) + f" and {len(names) - AREAS_NAMED + 2} more areas"
+
+
 def _first_page_exception(exception: ExceptionView) -> bool:
     """Off target (here or in an area within) or a special cause of concern: what a board sees first."""
     return any(r.startswith("Off target") or r == "Special cause of concern" for r in exception.reasons)
@@ -490,9 +501,9 @@ def _exceptions(
             reasons.append("Close to target")
         misses = sub_area_misses.get(ind.id, {})
         if misses.get("red"):
-            reasons.append("Off target in " + ", ".join(misses["red"]))
+            reasons.append("Off target in " + _some_areas(misses["red"]))
         if misses.get("amber"):
-            reasons.append("Close to target in " + ", ".join(misses["amber"]))
+            reasons.append("Close to target in " + _some_areas(misses["amber"]))
         if ind.direction.value == "worsening":
             reasons.append("Worsening")
         if ind.spc_signal == "special_cause_concern" or ind.variation.value.startswith("concern"):
