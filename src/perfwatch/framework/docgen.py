@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema
 
-from perfwatch.framework import model
+from perfwatch.framework import base, model
 from perfwatch.framework.model import Framework
 from perfwatch.framework.project import Project
 
@@ -45,7 +45,7 @@ class _Draft07Schema(GenerateJsonSchema):
         function = schema.get("function", {}).get("function")
         if function is model.as_text:
             return {"anyOf": [inner, {"type": "number"}]}
-        if function is model._lower_word and "enum" in inner:
+        if function is base._lower_word and "enum" in inner:
             return {"anyOf": [inner, {"type": "string", "pattern": case_insensitive_pattern(inner["enum"])}]}
         return inner
 
